@@ -1,0 +1,26 @@
+/* Where traces live and how a trace directory is laid out.
+ *
+ * Root: $_RR_TRACE_DIR, else $XDG_DATA_HOME/rr, else ~/.local/share/rr
+ * (the places rr users and Delve look).  A trace is a directory
+ * <root>/<exe-basename>-<n> holding:
+ *   version   "rewind-trace <FORMAT_VERSION>\n" (rr writes a bare number)
+ *   events    the event stream (stream.h)
+ *   mmap-*    copies/links of files the program mapped
+ * and <root>/latest-trace is a symlink to the newest one. */
+#pragma once
+
+#define TRACE_FORMAT_VERSION 1
+
+/* The root directory (not created). Returned string is static. */
+const char *trace_root(void);
+/* Creates a new, empty trace directory with its version file and points
+ * latest-trace at it.  out_dir: the -o DIR given by the user, or NULL to
+ * pick <root>/<basename(exe)>-<n>.  Returns a malloc'd absolute path. */
+char *trace_dir_create(const char *exe, const char *out_dir);
+/* Resolves what the user named (NULL: latest-trace; a path; or a name
+ * under the root) to an existing trace directory and checks its version
+ * file: a missing directory, an rr trace, a newer format or a damaged
+ * version file each die with one clear line.  Returns a malloc'd path. */
+char *trace_dir_open(const char *arg);
+/* Joins dir and name into a malloc'd path. */
+char *trace_path(const char *dir, const char *name);
