@@ -1,0 +1,66 @@
+#include "arch/regs.h"
+
+#include <stdio.h>
+#include <sys/ptrace.h>
+
+#include "common/die.h"
+
+void regs_get(pid_t tid, regs_t *r)
+{
+    if (ptrace(PTRACE_GETREGS, tid, 0, r) < 0)
+        die_errno("cannot read registers of thread %d", tid);
+}
+
+void regs_set(pid_t tid, const regs_t *r)
+{
+    if (ptrace(PTRACE_SETREGS, tid, 0, r) < 0)
+        die_errno("cannot write registers of thread %d", tid);
+}
+
+/* The resume flag and trap flag are ptrace bookkeeping, not program state. */
+#define EFLAGS_IGNORED (0x10000ull | 0x100ull)
+
+bool regs_match(const regs_t *a, const regs_t *b, char *why, size_t whylen)
+{
+#define CHECK(f)                                                                   \
+    if (a->f != b->f) {                                                            \
+        snprintf(why, whylen, #f " 0x%llx != recorded 0x%llx", (unsigned long long)a->f, \
+                 (unsigned long long)b->f);                                        \
+        return false;                                                              \
+    }
+    CHECK(rip) CHECK(orig_rax) CHECK(rax) CHECK(rsp) CHECK(rbp)
+    CHECK(rdi) CHECK(rsi) CHECK(rdx) CHECK(r10) CHECK(r8) CHECK(r9)
+    CHECK(rbx) CHECK(rcx) CHECK(r11) CHECK(r12) CHECK(r13) CHECK(r14) CHECK(r15)
+    CHECK(fs_base) CHECK(gs_base) CHECK(cs) CHECK(ss)
+#undef CHECK
+    if ((a->eflags & ~EFLAGS_IGNORED) != (b->eflags & ~EFLAGS_IGNORED)) {
+        snprintf(why, whylen, "eflags 0x%llx != recorded 0x%llx",
+                 (unsigned long long)a->eflags, (unsigned long long)b->eflags);
+        return false;
+    }
+    return true;
+}
+
+unsigned long long regs_arg(const regs_t *r, int i)
+{
+    switch (i) {
+    case 0: return r->rdi;
+    case 1: return r->rsi;
+    case 2: return r->rdx;
+    case 3: return r->r10;
+    case 4: return r->r8;
+    default: return r->r9;
+    }
+}
+
+void regs_set_arg(regs_t *r, int i, unsigned long long v)
+{
+    switch (i) {
+    case 0: r->rdi = v; break;
+    case 1: r->rsi = v; break;
+    case 2: r->rdx = v; break;
+    case 3: r->r10 = v; break;
+    case 4: r->r8 = v; break;
+    default: r->r9 = v; break;
+    }
+}

@@ -1,0 +1,17 @@
+/* x86-64 general registers as ptrace sees them. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+typedef struct user_regs_struct regs_t;
+
+void regs_get(pid_t tid, regs_t *r);
+void regs_set(pid_t tid, const regs_t *r);
+/* Compares the registers replay must reproduce.  On a difference, writes
+ * "rax 0x.. != recorded 0x.." into why and returns false. */
+bool regs_match(const regs_t *now, const regs_t *recorded, char *why, size_t whylen);
+/* Syscall argument i (0..5) from entry registers. */
+unsigned long long regs_arg(const regs_t *r, int i);
+void regs_set_arg(regs_t *r, int i, unsigned long long v);

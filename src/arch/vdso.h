@@ -1,0 +1,9 @@
+/* The vDSO answers time queries without a syscall, which a recording
+ * would miss.  Patching its entry points to make real syscalls lets them
+ * be recorded (and emulated on replay) like any other. */
+#pragma once
+#include <sys/types.h>
+
+/* Rewrites the vDSO of a freshly exec'd, stopped tracee.  Returns the
+ * number of entry points patched (0 when the process has no vDSO). */
+int vdso_patch(pid_t tid);

@@ -1,0 +1,11 @@
+/* The subcommands of `rewind` (rr's command line). */
+#pragma once
+
+int cmd_record(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
+
+/* "rewind 0.1.0" */
+#define REWIND_VERSION "0.1.0"

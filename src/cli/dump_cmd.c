@@ -1,0 +1,150 @@
+/* rewind dump [TRACE]: every event, one per line, syscalls decoded by the
+ * syscall table. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "arch/regs.h"
+#include "cli/commands.h"
+#include "common/die.h"
+#include "syscalls/syscall_table.h"
+#include "trace/event_reader.h"
+
+/* Entry arguments per thread, so an exit can be printed as a whole call. */
+struct pending {
+    int tid;
+    uint64_t args[6];
+};
+
+static uint64_t *args_of(struct pending **v, int *n, int tid)
+{
+    for (int i = 0; i < *n; i++)
+        if ((*v)[i].tid == tid)
+            return (*v)[i].args;
+    *v = xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[*n] = (struct pending){.tid = tid};
+    return (*v)[(*n)++].args;
+}
+
+static void print_strings(const char *label, const char *s, uint32_t len, uint32_t first, uint32_t n)
+{
+    printf(" %s=[", label);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *a = event_string(s, len, first + i);
+        printf("%s\"%s\"", i ? ", " : "", a ? a : "");
+    }
+    printf("]");
+}
+
+static void dump_event(const struct event *ev, uint64_t *args)
+{
+    char call[512];
+    switch (ev->type) {
+    case EV_INIT:
+        printf(" exe=\"%s\" cwd=\"%s\"", event_string(ev->strings, ev->strings_len, 0),
+               event_string(ev->strings, ev->strings_len, 1));
+        print_strings("argv", ev->strings, ev->strings_len, 2, ev->u.init.argc);
+        printf(" envc=%u", ev->u.init.envc);
+        break;
+    case EV_SYSCALL_ENTER: {
+        const regs_t *r = &ev->u.enter.regs;
+        for (int i = 0; i < 6; i++)
+            args[i] = regs_arg(r, i);
+        syscall_format(call, sizeof call, r->orig_rax, args, 0);
+        /* Cut the "= 0" the formatter adds: the result comes at the exit. */
+        char *eq = strstr(call, ") = ");
+        if (eq)
+            eq[1] = 0;
+        printf(" %s ip=0x%llx", call, (unsigned long long)r->rip);
+        break;
+    }
+    case EV_SYSCALL_EXIT: {
+        syscall_format(call, sizeof call, ev->u.exit.nr, args, ev->u.exit.result);
+        uint64_t bytes = 0;
+        for (uint32_t i = 0; i < ev->u.exit.nregions; i++) {
+            struct ev_region reg;
+            memcpy(&reg, &ev->regions[i], sizeof reg);
+            bytes += reg.len;
+        }
+        printf(" %s", call);
+        if (ev->u.exit.nregions)
+            printf(" wrote=%llu bytes in %u region(s)", (unsigned long long)bytes, ev->u.exit.nregions);
+        if (ev->u.exit.flags & EXITF_ECHO_STDOUT)
+            printf(" stdout");
+        if (ev->u.exit.flags & EXITF_ECHO_STDERR)
+            printf(" stderr");
+        if (ev->u.exit.flags & EXITF_CANCELLED)
+            printf(" refused(ENOSYS)");
+        if (ev->u.exit.flags & EXITF_MMAP_FILE)
+            printf(" file=%s offset=%llu", ev->mmap_name, (unsigned long long)ev->mmap.offset);
+        break;
+    }
+    case EV_SIGNAL:
+        printf(" %s si_code=%d %s ip=0x%llx", strsignal(ev->u.sig.signo), ev->u.sig.info.si_code,
+               ev->u.sig.flags & SIGF_SYNC ? "synchronous" : "delivered",
+               (unsigned long long)ev->u.sig.regs.rip);
+        break;
+    case EV_RDTSC:
+        printf(" %s value=%llu ip=0x%llx", ev->u.rdtsc.insn_len == 3 ? "rdtscp" : "rdtsc",
+               (unsigned long long)ev->u.rdtsc.tsc, (unsigned long long)ev->u.rdtsc.regs.rip);
+        break;
+    case EV_CLONE:
+        printf(" child=%d flags=0x%llx (%s)", ev->u.clone.child_tid,
+               (unsigned long long)ev->u.clone.flags,
+               ev->u.clone.kind == 1 ? "fork" : ev->u.clone.kind == 2 ? "vfork" : "clone");
+        break;
+    case EV_EXEC:
+        printf(" exe=\"%s\"", event_string(ev->strings, ev->strings_len, 0));
+        print_strings("argv", ev->strings, ev->strings_len, 1, ev->u.exec.argc);
+        printf(" ip=0x%llx sp=0x%llx stack=%llu bytes", (unsigned long long)ev->u.exec.regs.rip,
+               (unsigned long long)ev->u.exec.regs.rsp, (unsigned long long)ev->u.exec.stack_len);
+        break;
+    case EV_TASK_EXIT: {
+        int st = ev->u.task_exit.status;
+        if (WIFSIGNALED(st))
+            printf(" killed by %s", strsignal(WTERMSIG(st)));
+        else
+            printf(" exit status %d", WEXITSTATUS(st));
+        break;
+    }
+    }
+    printf("\n");
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: rewind dump [TRACE]\n"
+                 "Prints every event of TRACE (default: latest-trace), one per line:\n"
+                 "  {event N} TYPE tid=T details\n");
+}
+
+int cmd_dump(int argc, char **argv)
+{
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc > 2) {
+        usage(stderr);
+        return 1;
+    }
+    struct event_reader *r = event_reader_open(argc > 1 ? argv[1] : NULL);
+    struct pending *pend = NULL;
+    int npend = 0;
+    struct event ev;
+    bool cut_off;
+    while (event_reader_next(r, &ev, &cut_off)) {
+        printf("{event %llu} %s tid=%d", (unsigned long long)r->count, event_type_name(ev.type), ev.tid);
+        dump_event(&ev, args_of(&pend, &npend, ev.tid));
+    }
+    free(pend);
+    if (cut_off) {
+        fflush(stdout);
+        warn("%s: the trace ends inside a block after event %llu (the recording was cut off)",
+             r->dir, (unsigned long long)r->count);
+    }
+    event_reader_close(r);
+    return 0;
+}

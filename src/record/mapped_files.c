@@ -1,0 +1,131 @@
+/* Files the program maps are saved into the trace once per version of
+ * the file: cloned (FICLONE) where the filesystem can, hard-linked when
+ * the file lives in a system directory (packages replace such files
+ * rather than rewrite them), copied otherwise, since anything else could
+ * change under the trace. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/die.h"
+#include "record/recorder.h"
+
+struct saved_file {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+    char *name;
+    struct saved_file *next;
+};
+
+struct mapped_files {
+    char *dir;
+    int count;
+    struct saved_file *saved;
+};
+
+struct mapped_files *mapped_files_new(const char *trace_dir)
+{
+    struct mapped_files *m = xcalloc(1, sizeof *m);
+    m->dir = xstrdup(trace_dir);
+    return m;
+}
+
+static bool in_system_dir(const char *path)
+{
+    static const char *const dirs[] = {"/usr/", "/lib/", "/lib64/", "/bin/", "/sbin/", "/opt/"};
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++)
+        if (!strncmp(path, dirs[i], strlen(dirs[i])))
+            return true;
+    return false;
+}
+
+static bool copy_fd(int in, int out)
+{
+    if (ioctl(out, FICLONE, in) == 0)
+        return true;
+    off_t off = 0;
+    for (;;) {
+        ssize_t n = copy_file_range(in, &off, out, NULL, 1 << 30, 0);
+        if (n == 0)
+            return true;
+        if (n < 0)
+            break;
+    }
+    /* copy_file_range refuses some files (procfs, cross-device on old
+     * kernels): plain read/write. */
+    char buf[65536];
+    if (lseek(in, off, SEEK_SET) < 0)
+        return false;
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n == 0)
+            return true;
+        if (n < 0 || write(out, buf, n) != n)
+            return false;
+    }
+}
+
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+const char *mapped_file_save(struct mapped_files *m, pid_t tid, int fd, uint64_t *size)
+{
+    char proc_link[64], path[4096];
+    snprintf(proc_link, sizeof proc_link, "/proc/%d/fd/%d", tid, fd);
+    int in = open(proc_link, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(in);
+        return NULL;
+    }
+    for (struct saved_file *s = m->saved; s; s = s->next)
+        if (s->dev == st.st_dev && s->ino == st.st_ino && s->size == st.st_size &&
+            s->mtime.tv_sec == st.st_mtim.tv_sec && s->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+            close(in);
+            *size = st.st_size;
+            return s->name;
+        }
+    ssize_t n = readlink(proc_link, path, sizeof path - 1);
+    path[n > 0 ? n : 0] = 0;
+
+    char name[300];
+    snprintf(name, sizeof name, "mmap-%d-%.200s", m->count++, base_name(path));
+    for (char *c = name; *c; c++)
+        if (*c == ' ')
+            *c = '_';
+    char dest[4096 + 300];
+    snprintf(dest, sizeof dest, "%s/%s", m->dir, name);
+    bool ok = in_system_dir(path) && link(path, dest) == 0;
+    if (!ok) {
+        int out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (out < 0)
+            die_errno("cannot create %s", dest);
+        if (!copy_fd(in, out))
+            die_errno("cannot copy %s into the trace", path);
+        close(out);
+    }
+    close(in);
+    struct saved_file *s = xcalloc(1, sizeof *s);
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
+    s->size = st.st_size;
+    s->mtime = st.st_mtim;
+    s->name = xstrdup(name);
+    s->next = m->saved;
+    m->saved = s;
+    *size = st.st_size;
+    return s->name;
+}

@@ -1,0 +1,407 @@
+/* The recorder's main loop: wait for a ptrace stop, record what it means,
+ * decide which task runs next.  Invariant: at most one task runs user code
+ * at any moment; tasks inside syscalls may block concurrently, which is
+ * safe because they run no user code until their exit stop is handled. */
+#include "record/recorder.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arch/tracee_mem.h"
+#include "arch/vdso.h"
+#include "common/die.h"
+#include "trace/event.h"
+#include "trace/stream.h"
+#include "trace/tracedir.h"
+#include "tracee/tracee.h"
+
+extern char **environ;
+
+static struct recorder *active; /* for the die() hook */
+
+static void kill_tracees(void)
+{
+    if (!active)
+        return;
+    for (struct rtask *t = active->tasks; t; t = t->next)
+        kill(t->tid, SIGKILL);
+    /* What was recorded so far stays readable. */
+    stream_writer_close(active->events);
+    active = NULL;
+}
+
+static struct rtask *task_find(struct recorder *r, pid_t tid)
+{
+    for (struct rtask *t = r->tasks; t; t = t->next)
+        if (t->tid == tid)
+            return t;
+    return NULL;
+}
+
+static struct rtask *task_add(struct recorder *r, pid_t tid, pid_t tgid, enum rtask_state st)
+{
+    struct rtask *t = xcalloc(1, sizeof *t);
+    t->tid = tid;
+    t->tgid = tgid;
+    t->state = st;
+    /* Append, so round-robin order is creation order. */
+    struct rtask **p = &r->tasks;
+    while (*p)
+        p = &(*p)->next;
+    *p = t;
+    return t;
+}
+
+static void task_remove(struct recorder *r, struct rtask *t)
+{
+    for (struct rtask **p = &r->tasks; *p; p = &(*p)->next)
+        if (*p == t) {
+            *p = t->next;
+            break;
+        }
+    if (r->last_run == t)
+        r->last_run = NULL;
+    free(t);
+}
+
+static void resume(struct rtask *t, enum rtask_state st)
+{
+    int sig = t->pending_sig;
+    t->pending_sig = 0;
+    if (ptrace(PTRACE_SYSCALL, t->tid, 0, sig) < 0 && errno != ESRCH)
+        die_errno("cannot resume thread %d", t->tid);
+    t->state = st;
+}
+
+static struct rtask *running_task(struct recorder *r)
+{
+    for (struct rtask *t = r->tasks; t; t = t->next)
+        if (t->state == RT_RUNNING)
+            return t;
+    return NULL;
+}
+
+/* Round-robin over ready tasks, starting after the one that ran last. */
+static struct rtask *pick_next(struct recorder *r)
+{
+    struct rtask *start = r->last_run && r->last_run->next ? r->last_run->next : r->tasks;
+    struct rtask *t = start;
+    if (!t)
+        return NULL;
+    do {
+        if (t->state == RT_READY)
+            return t;
+        t = t->next ? t->next : r->tasks;
+    } while (t != start);
+    return NULL;
+}
+
+static void write_init(struct recorder *r, pid_t tid, const char *exe, char **argv,
+                       char **envp, const char *cwd)
+{
+    struct ev_init init = {0};
+    size_t len = strlen(exe) + 1 + strlen(cwd) + 1;
+    for (char **a = argv; *a; a++, init.argc++)
+        len += strlen(*a) + 1;
+    for (char **e = envp; *e; e++, init.envc++)
+        len += strlen(*e) + 1;
+    char *buf = xmalloc(len), *p = buf;
+    p = stpcpy(p, exe) + 1;
+    p = stpcpy(p, cwd) + 1;
+    for (char **a = argv; *a; a++)
+        p = stpcpy(p, *a) + 1;
+    for (char **e = envp; *e; e++)
+        p = stpcpy(p, *e) + 1;
+    init.strings_len = len;
+    struct iovec tail = {buf, len};
+    event_write(r->events, EV_INIT, tid, &init, sizeof init, &tail, 1);
+    r->nevents++;
+    free(buf);
+}
+
+/* The stack from rsp to the end of its mapping: argv, envp, auxv and the
+ * AT_RANDOM bytes, which differ between runs and must be reproduced. */
+static uint8_t *read_initial_stack(pid_t tid, uint64_t rsp, uint64_t *len)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/maps", tid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        die_errno("cannot read %s", path);
+    uint64_t end = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && rsp >= lo && rsp < hi) {
+            end = hi;
+            break;
+        }
+    }
+    fclose(f);
+    if (!end)
+        die("thread %d: no mapping holds its stack pointer after exec", tid);
+    *len = end - rsp;
+    uint8_t *buf = xmalloc(*len);
+    if (tracee_read(tid, rsp, buf, *len) != (ssize_t)*len)
+        die_errno("cannot read the initial stack of thread %d", tid);
+    return buf;
+}
+
+static char *read_cmdline(pid_t tid, uint32_t *argc, uint32_t *len)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/cmdline", tid);
+    FILE *f = fopen(path, "re");
+    char *buf = xmalloc(65536);
+    size_t n = f ? fread(buf, 1, 65535, f) : 0;
+    if (f)
+        fclose(f);
+    if (n == 0 || buf[n - 1] != 0)
+        buf[n++] = 0;
+    *argc = 0;
+    for (size_t i = 0; i < n; i++)
+        *argc += buf[i] == 0;
+    *len = n;
+    return buf;
+}
+
+void record_exec(struct recorder *r, struct rtask *t)
+{
+    struct ev_exec ex = {0};
+    regs_get(t->tid, &ex.regs);
+    uint8_t *stack = read_initial_stack(t->tid, ex.regs.rsp, &ex.stack_len);
+    ex.stack_addr = ex.regs.rsp;
+    char exe[4096];
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/exe", t->tid);
+    ssize_t n = readlink(path, exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = 0;
+    uint32_t cmd_len;
+    char *cmd = read_cmdline(t->tid, &ex.argc, &cmd_len);
+    ex.strings_len = strlen(exe) + 1 + cmd_len;
+    struct iovec tail[3] = {{stack, ex.stack_len}, {exe, strlen(exe) + 1}, {cmd, cmd_len}};
+    event_write(r->events, EV_EXEC, t->tid, &ex, sizeof ex, tail, 3);
+    r->nevents++;
+    free(stack);
+    free(cmd);
+    vdso_patch(t->tid);
+}
+
+static void record_clone(struct recorder *r, struct rtask *parent, int event)
+{
+    unsigned long msg = 0;
+    if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg) < 0)
+        die_errno("ptrace(GETEVENTMSG)");
+    pid_t child = msg;
+    struct ev_clone c = {.child_tid = child};
+    long nr = parent->entry_regs.orig_rax;
+    if (event == PTRACE_EVENT_VFORK) {
+        c.kind = CLONE_KIND_VFORK;
+        c.flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+    } else if (event == PTRACE_EVENT_FORK && nr != SYS_clone && nr != SYS_clone3) {
+        c.kind = CLONE_KIND_FORK;
+        c.flags = SIGCHLD;
+    } else {
+        c.kind = event == PTRACE_EVENT_FORK ? CLONE_KIND_FORK : CLONE_KIND_CLONE;
+        c.flags = nr == SYS_clone ? parent->entry_regs.rdi : 0;
+        if (nr == SYS_clone3) {
+            uint64_t flags = 0;
+            tracee_read(parent->tid, parent->entry_regs.rdi, &flags, sizeof flags);
+            c.flags = flags;
+        }
+    }
+    event_write(r->events, EV_CLONE, parent->tid, &c, sizeof c, NULL, 0);
+    r->nevents++;
+    pid_t tgid = (c.flags & CLONE_THREAD) ? parent->tgid : child;
+    struct rtask *t = task_find(r, child);
+    if (t) { /* its initial stop came first */
+        t->tgid = tgid;
+        t->state = RT_READY;
+    } else {
+        task_add(r, child, tgid, RT_NEW);
+    }
+}
+
+static void record_task_exit(struct recorder *r, struct rtask *t, int status)
+{
+    struct ev_task_exit x = {.status = status};
+    event_write(r->events, EV_TASK_EXIT, t->tid, &x, sizeof x, NULL, 0);
+    r->nevents++;
+    if (t->tid == r->root) {
+        r->root_status = status;
+        r->root_exited = true;
+    }
+    task_remove(r, t);
+}
+
+static void handle_stop(struct recorder *r, pid_t tid, int status)
+{
+    struct rtask *t = task_find(r, tid);
+    struct stop s;
+    if (!t) {
+        if (WIFSTOPPED(status)) {
+            /* A new child whose initial stop beat its parent's event. */
+            task_add(r, tid, tid, RT_UNANNOUNCED);
+        }
+        return;
+    }
+    stop_classify(tid, status, &s);
+    switch (s.kind) {
+    case STOP_EXITED:
+        record_task_exit(r, t, status);
+        return;
+    case STOP_SYSCALL_ENTRY:
+        record_syscall_entry(r, t);
+        resume(t, RT_IN_KERNEL);
+        return;
+    case STOP_SYSCALL_EXIT:
+        if (t->state != RT_IN_KERNEL) {
+            /* A new child's return from fork: not a syscall it entered. */
+            t->state = RT_READY;
+            return;
+        }
+        regs_t now;
+        regs_get(tid, &now);
+        if (t->exec_seen && (int64_t)now.rax == 0) {
+            t->exec_seen = false;
+            record_exec(r, t);
+        } else {
+            record_syscall_exit(r, t);
+        }
+        t->state = RT_READY;
+        return;
+    case STOP_EVENT:
+        if (s.event == PTRACE_EVENT_FORK || s.event == PTRACE_EVENT_VFORK ||
+            s.event == PTRACE_EVENT_CLONE)
+            record_clone(r, t, s.event);
+        else if (s.event == PTRACE_EVENT_EXEC)
+            t->exec_seen = true;
+        resume(t, RT_IN_KERNEL);
+        return;
+    case STOP_GROUP:
+        /* Job control is not modelled: keep the task going. */
+        resume(t, t->state);
+        return;
+    case STOP_SIGNAL:
+        if (t->state == RT_NEW && s.sig == SIGSTOP) {
+            t->state = RT_READY;
+            return;
+        }
+        if (record_signal_stop(r, t, s.sig))
+            resume(t, RT_RUNNING);
+        else
+            t->state = RT_READY;
+        return;
+    }
+}
+
+static volatile sig_atomic_t forwarded_signal;
+static void on_terminate(int sig) { forwarded_signal = sig; }
+
+static void remember_outputs(struct recorder *r)
+{
+    for (int fd = 1; fd <= 2; fd++) {
+        struct stat st;
+        if (fstat(fd, &st) == 0) {
+            r->out_dev[fd] = st.st_dev;
+            r->out_ino[fd] = st.st_ino;
+        }
+    }
+}
+
+static char **build_env(char **extra)
+{
+    size_t n = 0, m = 0;
+    while (environ[n])
+        n++;
+    while (extra && extra[m])
+        m++;
+    char **env = xcalloc(n + m + 1, sizeof *env);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* -v NAME=VALUE replaces an inherited NAME. */
+        bool replaced = false;
+        for (size_t j = 0; j < m; j++) {
+            size_t nl = strcspn(extra[j], "=");
+            if (!strncmp(environ[i], extra[j], nl) && environ[i][nl] == '=')
+                replaced = true;
+        }
+        if (!replaced)
+            env[k++] = environ[i];
+    }
+    for (size_t j = 0; j < m; j++)
+        env[k++] = extra[j];
+    env[k] = NULL;
+    return env;
+}
+
+int record_run(const struct record_options *opt)
+{
+    struct recorder rec = {0}, *r = &rec;
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        die_errno("getcwd");
+    char **envp = build_env(opt->extra_env);
+    r->dir = trace_dir_create(opt->exe, opt->out_dir);
+    char *events_path = trace_path(r->dir, "events");
+    r->events = stream_writer_create(events_path, opt->zstd_level);
+    free(events_path);
+    r->files = mapped_files_new(r->dir);
+    remember_outputs(r);
+    if (opt->print_trace_dir_fd >= 0)
+        dprintf(opt->print_trace_dir_fd, "%s\n", r->dir);
+
+    struct spawn_spec spec = {.exe = opt->exe, .argv = opt->argv, .envp = envp};
+    active = r;
+    die_hook = kill_tracees;
+    signal(SIGINT, SIG_IGN); /* the terminal sends it to the program too */
+    signal(SIGTERM, on_terminate);
+    signal(SIGHUP, on_terminate);
+    pid_t root = tracee_spawn(&spec);
+    r->root = root;
+    write_init(r, root, opt->exe, opt->argv, envp, cwd);
+    struct rtask *t0 = task_add(r, root, root, RT_READY);
+    record_exec(r, t0);
+
+    while (r->tasks) {
+        if (forwarded_signal) {
+            kill(r->root, forwarded_signal);
+            forwarded_signal = 0;
+        }
+        if (!running_task(r)) {
+            struct rtask *next = pick_next(r);
+            if (next) {
+                r->last_run = next;
+                resume(next, RT_RUNNING);
+            }
+        }
+        int status;
+        pid_t tid = waitpid(-1, &status, __WALL);
+        if (tid < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == ECHILD)
+                break;
+            die_errno("waitpid");
+        }
+        handle_stop(r, tid, status);
+    }
+    die_hook = NULL;
+    active = NULL;
+    stream_writer_close(r->events);
+    free(envp);
+    free(r->dir);
+    if (!r->root_exited)
+        return 1;
+    if (WIFSIGNALED(r->root_status))
+        return 128 + WTERMSIG(r->root_status);
+    return WEXITSTATUS(r->root_status);
+}

@@ -1,0 +1,72 @@
+/* Recording: run a program under ptrace, one task running user code at a
+ * time, and write everything nondeterministic it sees to a trace. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arch/regs.h"
+
+struct record_options {
+    const char *exe;        /* as the user gave it (resolved through PATH) */
+    char **argv;            /* program argv (argv[0] as given) */
+    char **extra_env;       /* -v NAME=VALUE additions, NULL-terminated */
+    const char *out_dir;    /* -o DIR, or NULL */
+    int print_trace_dir_fd; /* --print-trace-dir=FD, or -1 */
+    int zstd_level;
+};
+
+/* Records; returns the exit code rr would: the program's exit status, or
+ * 128+signal when it was killed. */
+int record_run(const struct record_options *opt);
+
+enum rtask_state {
+    RT_NEW,        /* announced by its parent, initial stop not yet seen */
+    RT_UNANNOUNCED,/* initial stop seen before its parent's clone event */
+    RT_READY,      /* stopped; will run user code when scheduled */
+    RT_RUNNING,    /* running user code (at most one task) */
+    RT_IN_KERNEL,  /* inside a syscall; its exit stop will come */
+};
+
+struct rtask {
+    pid_t tid, tgid;
+    enum rtask_state state;
+    int pending_sig;      /* delivered at the next resume */
+    regs_t entry_regs;    /* at the current syscall's entry */
+    bool cancelled;       /* the recorder made this syscall fail */
+    bool exec_seen;       /* PTRACE_EVENT_EXEC during this syscall */
+    struct rtask *next;
+};
+
+struct stream_writer;
+struct mapped_files;
+
+struct recorder {
+    struct stream_writer *events;
+    char *dir;
+    struct rtask *tasks;
+    struct rtask *last_run;
+    pid_t root;
+    int root_status;
+    bool root_exited;
+    uint64_t nevents;
+    dev_t out_dev[3];
+    ino_t out_ino[3];
+    struct mapped_files *files;
+    char warned[512 / 8]; /* unsupported syscalls already warned about */
+};
+
+/* record/recorder.c: the start of a new program image after execve. */
+void record_exec(struct recorder *r, struct rtask *t);
+/* record/syscall_record.c */
+void record_syscall_entry(struct recorder *r, struct rtask *t);
+void record_syscall_exit(struct recorder *r, struct rtask *t);
+/* record/signal_record.c: returns true when the task should be resumed at
+ * once (it keeps running user code). */
+bool record_signal_stop(struct recorder *r, struct rtask *t, int sig);
+/* record/mapped_files.c */
+struct mapped_files *mapped_files_new(const char *trace_dir);
+/* Saves the file behind the tracee's fd into the trace (once per file
+ * version); returns its name inside the trace directory. */
+const char *mapped_file_save(struct mapped_files *m, pid_t tid, int fd, uint64_t *size);
+

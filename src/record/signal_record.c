@@ -1,0 +1,57 @@
+/* Recording a signal-delivery-stop.  Some are not signals at all:
+ * rdtsc/rdtscp fault (PR_TSC_SIGSEGV) so their value can be recorded and
+ * emulated. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <x86intrin.h>
+
+#include "arch/rdtsc.h"
+#include "common/die.h"
+#include "record/recorder.h"
+#include "trace/event.h"
+
+static void emulate_rdtsc(struct recorder *r, struct rtask *t, regs_t *regs, int len)
+{
+    struct ev_rdtsc e = {.insn_len = len, .regs = *regs};
+    unsigned aux = 0;
+    e.tsc = len == 3 ? __rdtscp(&aux) : __rdtsc();
+    e.aux = aux;
+    event_write(r->events, EV_RDTSC, t->tid, &e, sizeof e, NULL, 0);
+    r->nevents++;
+    rdtsc_apply(t->tid, regs, &e);
+}
+
+/* Faults raised by the instruction the thread is executing: a replay
+ * running the same code raises them at the same instruction. */
+static bool is_synchronous(const siginfo_t *si)
+{
+    switch (si->si_signo) {
+    case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP:
+        return si->si_code > 0;
+    default:
+        return false;
+    }
+}
+
+bool record_signal_stop(struct recorder *r, struct rtask *t, int sig)
+{
+    struct ev_signal e = {.signo = sig};
+    if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &e.info) < 0)
+        die_errno("ptrace(GETSIGINFO) on thread %d", t->tid);
+    regs_get(t->tid, &e.regs);
+    if (sig == SIGSEGV && e.info.si_code == SI_KERNEL) {
+        int len = rdtsc_insn_len(t->tid, e.regs.rip);
+        if (len) {
+            emulate_rdtsc(r, t, &e.regs, len);
+            return true;
+        }
+    }
+    if (is_synchronous(&e.info))
+        e.flags |= SIGF_SYNC;
+    event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e, NULL, 0);
+    r->nevents++;
+    t->pending_sig = sig;
+    return true;
+}

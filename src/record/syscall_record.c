@@ -1,0 +1,133 @@
+/* Recording one syscall: its entry registers, then its result and every
+ * byte of memory it wrote, as the syscall table describes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "arch/tracee_mem.h"
+#include "common/die.h"
+#include "record/recorder.h"
+#include "syscalls/syscall_table.h"
+#include "trace/event.h"
+
+#define MAX_REGIONS 64
+
+static bool refused(long nr)
+{
+    const struct syscall_info *si = syscall_info(nr);
+    return nr == SYS_rseq || si->kind == SYS_UNSUPPORTED || si->kind == SYS_UNKNOWN;
+}
+
+/* Syscalls whose kernel-side effects cannot be replayed are made to fail
+ * with ENOSYS, which programs already handle: glibc falls back from rseq,
+ * most programs from io_uring and friends. */
+static void cancel(struct recorder *r, struct rtask *t, long nr)
+{
+    regs_t regs = t->entry_regs;
+    regs.orig_rax = -1;
+    regs_set(t->tid, &regs);
+    t->cancelled = true;
+    if (nr == SYS_rseq || nr < 0 || nr >= SYSCALL_TABLE_SIZE)
+        return;
+    if (!(r->warned[nr / 8] & (1 << (nr % 8)))) {
+        r->warned[nr / 8] |= 1 << (nr % 8);
+        warn("unsupported syscall %s: made to fail with ENOSYS", syscall_name(nr));
+    }
+}
+
+void record_syscall_entry(struct recorder *r, struct rtask *t)
+{
+    regs_get(t->tid, &t->entry_regs);
+    t->cancelled = false;
+    t->exec_seen = false;
+    struct ev_syscall_enter e = {.regs = t->entry_regs};
+    event_write(r->events, EV_SYSCALL_ENTER, t->tid, &e, sizeof e, NULL, 0);
+    r->nevents++;
+    long nr = t->entry_regs.orig_rax;
+    if (refused(nr))
+        cancel(r, t, nr);
+}
+
+static bool same_file_as_ours(struct recorder *r, pid_t tid, int fd)
+{
+    char path[64];
+    struct stat st;
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", tid, fd);
+    return stat(path, &st) == 0 && st.st_dev == r->out_dev[fd] && st.st_ino == r->out_ino[fd];
+}
+
+static uint32_t echo_flags(struct recorder *r, struct rtask *t, const struct syscall_info *si,
+                           int64_t result)
+{
+    if (!(si->flags & SF_WRITE_OUT) || result <= 0)
+        return 0;
+    int fd = (int)t->entry_regs.rdi;
+    if (fd != 1 && fd != 2)
+        return 0;
+    if (!same_file_as_ours(r, t->tid, fd))
+        return 0;
+    return fd == 1 ? EXITF_ECHO_STDOUT : EXITF_ECHO_STDERR;
+}
+
+void record_syscall_exit(struct recorder *r, struct rtask *t)
+{
+    regs_t regs;
+    regs_get(t->tid, &regs);
+    long nr = t->entry_regs.orig_rax;
+    int64_t result = regs.rax;
+    const struct syscall_info *si = syscall_info(nr);
+
+    struct ev_syscall_exit x = {.nr = nr, .result = result};
+    struct ev_region regions[MAX_REGIONS];
+    struct iovec tail[4];
+    int ntail = 0;
+    uint8_t *data = NULL;
+    uint64_t total = 0;
+    struct ev_mmap_file mf = {0};
+    const char *mname = NULL;
+
+    if (t->cancelled) {
+        x.flags |= EXITF_CANCELLED;
+    } else {
+        struct sys_call c = {.tid = t->tid, .nr = nr, .result = result};
+        for (int i = 0; i < 6; i++)
+            c.args[i] = regs_arg(&t->entry_regs, i);
+        struct mem_region mr[MAX_REGIONS];
+        int n = syscall_outputs(&c, mr, MAX_REGIONS);
+        for (int i = 0; i < n; i++)
+            total += mr[i].len;
+        data = xmalloc(total);
+        uint64_t off = 0;
+        for (int i = 0; i < n; i++) {
+            ssize_t got = tracee_read(t->tid, mr[i].addr, data + off, mr[i].len);
+            if (got <= 0)
+                continue; /* a bad pointer: the kernel wrote nothing there */
+            regions[x.nregions++] = (struct ev_region){mr[i].addr, (uint64_t)got};
+            off += got;
+        }
+        total = off;
+        x.flags |= echo_flags(r, t, si, result);
+        if (nr == SYS_mmap && result >= 0 && !(t->entry_regs.r10 & MAP_ANONYMOUS)) {
+            mname = mapped_file_save(r->files, t->tid, (int)t->entry_regs.r8, &mf.file_size);
+            if (mname) {
+                mf.offset = t->entry_regs.r9;
+                mf.name_len = strlen(mname);
+                x.flags |= EXITF_MMAP_FILE;
+            }
+        }
+    }
+    tail[ntail++] = (struct iovec){regions, x.nregions * sizeof *regions};
+    tail[ntail++] = (struct iovec){data, total};
+    if (mname) {
+        tail[ntail++] = (struct iovec){&mf, sizeof mf};
+        tail[ntail++] = (struct iovec){(void *)mname, mf.name_len};
+    }
+    event_write(r->events, EV_SYSCALL_EXIT, t->tid, &x, sizeof x, tail, ntail);
+    r->nevents++;
+    free(data);
+}

@@ -1,0 +1,44 @@
+/* Files saved in the trace (mapped files), opened once per replay. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/die.h"
+#include "replay/replayer.h"
+
+struct cached_file {
+    char *name;
+    int fd;
+    struct cached_file *next;
+};
+
+struct file_cache {
+    char *dir;
+    struct cached_file *files;
+};
+
+struct file_cache *file_cache_new(const char *dir)
+{
+    struct file_cache *fc = xcalloc(1, sizeof *fc);
+    fc->dir = xstrdup(dir);
+    return fc;
+}
+
+int file_cache_fd(struct file_cache *fc, const char *name)
+{
+    for (struct cached_file *f = fc->files; f; f = f->next)
+        if (!strcmp(f->name, name))
+            return f->fd;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", fc->dir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        die_errno("the trace's mapped file %s is missing (try `rewind pack` when recording)", path);
+    struct cached_file *f = xcalloc(1, sizeof *f);
+    f->name = xstrdup(name);
+    f->fd = fd;
+    f->next = fc->files;
+    fc->files = f;
+    return fd;
+}

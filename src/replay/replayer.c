@@ -1,0 +1,336 @@
+/* The replay main loop: read the next event, drive its task to the
+ * matching stop, check it is the same stop as recorded, apply what the
+ * recording saw. */
+#include "replay/replayer.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arch/rdtsc.h"
+#include "arch/tracee_mem.h"
+#include "arch/vdso.h"
+#include "common/die.h"
+#include "trace/event_reader.h"
+#include "trace/tracedir.h"
+#include "tracee/tracee.h"
+
+static struct replayer *active;
+
+static void kill_tracees(void)
+{
+    if (!active)
+        return;
+    for (struct ptask *t = active->tasks; t; t = t->next)
+        kill(t->tid, SIGKILL);
+    active = NULL;
+}
+
+void divergence(struct replayer *rp, const char *fmt, ...)
+{
+    char why[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    const struct event *ev = rp->ev;
+    die("divergence at event %llu (%s, thread %d): %s", (unsigned long long)rp->event_no,
+        ev ? event_type_name(ev->type) : "?", ev ? ev->tid : 0, why);
+}
+
+struct ptask *ptask_find(struct replayer *rp, pid_t rec_tid)
+{
+    for (struct ptask *t = rp->tasks; t; t = t->next)
+        if (t->rec_tid == rec_tid)
+            return t;
+    return NULL;
+}
+
+static struct ptask *ptask_add(struct replayer *rp, pid_t rec_tid, pid_t tid, pid_t tgid)
+{
+    struct ptask *t = xcalloc(1, sizeof *t);
+    t->rec_tid = rec_tid;
+    t->tid = tid;
+    t->tgid = tgid;
+    struct ptask **p = &rp->tasks;
+    while (*p)
+        p = &(*p)->next;
+    *p = t;
+    return t;
+}
+
+static void ptask_remove(struct replayer *rp, struct ptask *t)
+{
+    for (struct ptask **p = &rp->tasks; *p; p = &(*p)->next)
+        if (*p == t) {
+            *p = t->next;
+            break;
+        }
+    free(t);
+}
+
+static bool is_fault(int sig)
+{
+    return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP;
+}
+
+void resume_and_wait(struct replayer *rp, struct ptask *t, int request, struct stop *s)
+{
+    int sig = t->pending_sig;
+    t->pending_sig = 0;
+    bool skip_exit = t->at_sysemu_stop && request != PTRACE_SYSEMU;
+    t->at_sysemu_stop = false;
+    for (;;) {
+        if (ptrace(request, t->tid, 0, sig) < 0)
+            divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
+        stop_classify(t->tid, wait_for(t->tid), s);
+        sig = 0;
+        if (s->kind == STOP_GROUP)
+            continue;
+        if (s->kind == STOP_SYSCALL_EXIT && t->fresh && t->where == PT_STOPPED) {
+            t->fresh = false; /* the child's side of fork returning */
+            continue;
+        }
+        if (s->kind == STOP_SYSCALL_EXIT && skip_exit) {
+            /* Leaving a SYSEMU stop other than by PTRACE_SYSEMU reports
+             * the skipped syscall's exit. */
+            skip_exit = false;
+            continue;
+        }
+        t->fresh = false;
+        if (s->kind == STOP_SIGNAL && !is_fault(s->sig)) {
+            /* Signals the replay's own processes raise for real (SIGCHLD
+             * when a child exits, ...): the recorded ones are events. */
+            siginfo_t si;
+            if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
+                !(si.si_code == SI_TKILL && si.si_pid == getpid()))
+                continue;
+        }
+        return;
+    }
+}
+
+static const char *stop_name(const struct stop *s, char *buf, size_t len)
+{
+    switch (s->kind) {
+    case STOP_SYSCALL_ENTRY: return "a syscall entry";
+    case STOP_SYSCALL_EXIT: return "a syscall exit";
+    case STOP_SIGNAL: snprintf(buf, len, "signal %s", strsignal(s->sig)); return buf;
+    case STOP_EVENT: snprintf(buf, len, "ptrace event %d", s->event); return buf;
+    case STOP_GROUP: return "a group-stop";
+    case STOP_EXITED:
+        if (WIFEXITED(s->status))
+            snprintf(buf, len, "exit with status %d", WEXITSTATUS(s->status));
+        else
+            snprintf(buf, len, "death by %s", strsignal(WTERMSIG(s->status)));
+        return buf;
+    }
+    return "?";
+}
+
+static void expect(struct replayer *rp, const struct stop *s, enum stop_kind kind, int sig,
+                   const char *what)
+{
+    if (s->kind == kind && (kind != STOP_SIGNAL || s->sig == sig))
+        return;
+    char buf[128];
+    divergence(rp, "expected %s, got %s", what, stop_name(s, buf, sizeof buf));
+}
+
+static void check_regs(struct replayer *rp, pid_t tid, const regs_t *recorded, regs_t *now)
+{
+    regs_get(tid, now);
+    char why[160];
+    if (!regs_match(now, recorded, why, sizeof why))
+        divergence(rp, "registers differ: %s", why);
+}
+
+static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_signal *e)
+{
+    if (!(e->flags & SIGF_SYNC) && syscall(SYS_tgkill, t->tgid, t->tid, e->signo) < 0)
+        die_errno("cannot send %s to thread %d", strsignal(e->signo), t->tid);
+    struct stop s;
+    resume_and_wait(rp, t, PTRACE_SYSEMU, &s);
+    expect(rp, &s, STOP_SIGNAL, e->signo, strsignal(e->signo));
+    regs_t now;
+    check_regs(rp, t->tid, &e->regs, &now);
+    if (ptrace(PTRACE_SETSIGINFO, t->tid, 0, &e->info) < 0)
+        die_errno("ptrace(SETSIGINFO)");
+    t->pending_sig = e->signo;
+    t->where = PT_STOPPED;
+}
+
+static void replay_rdtsc(struct replayer *rp, struct ptask *t, const struct ev_rdtsc *e)
+{
+    struct stop s;
+    resume_and_wait(rp, t, PTRACE_SYSEMU, &s);
+    expect(rp, &s, STOP_SIGNAL, SIGSEGV, "an rdtsc instruction");
+    regs_t now;
+    check_regs(rp, t->tid, &e->regs, &now);
+    rdtsc_apply(t->tid, &now, e);
+    t->where = PT_STOPPED;
+}
+
+static void replay_clone(struct replayer *rp, struct ptask *t, const struct ev_clone *c)
+{
+    if (t->where != PT_AT_ENTRY)
+        divergence(rp, "a new task appeared outside a clone/fork syscall");
+    struct stop s;
+    resume_and_wait(rp, t, PTRACE_SYSCALL, &s);
+    if (s.kind != STOP_EVENT || (s.event != PTRACE_EVENT_FORK && s.event != PTRACE_EVENT_VFORK &&
+                                 s.event != PTRACE_EVENT_CLONE))
+        expect(rp, &s, STOP_EVENT, 0, "a new task");
+    unsigned long msg = 0;
+    ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
+    pid_t child = msg;
+    struct ptask *ct = ptask_add(rp, c->child_tid, child, (c->flags & CLONE_THREAD) ? t->tgid : child);
+    ct->fresh = true;
+    /* Its first stop is the SIGSTOP every traced child starts with. */
+    struct stop cs;
+    stop_classify(child, wait_for(child), &cs);
+    if (cs.kind != STOP_SIGNAL || cs.sig != SIGSTOP)
+        expect(rp, &cs, STOP_SIGNAL, SIGSTOP, "the new task's first stop");
+    ct->where = PT_STOPPED;
+    t->where = PT_IN_SYSCALL;
+}
+
+static void apply_exec(struct replayer *rp, struct ptask *t, const struct event *ev)
+{
+    regs_t now;
+    check_regs(rp, t->tid, &ev->u.exec.regs, &now);
+    if (tracee_write(t->tid, ev->u.exec.stack_addr, ev->stack, ev->u.exec.stack_len) < 0)
+        divergence(rp, "cannot restore the initial stack");
+    vdso_patch(t->tid);
+    t->where = PT_STOPPED;
+}
+
+static void replay_exec(struct replayer *rp, struct ptask *t, const struct event *ev)
+{
+    if (t->where != PT_AT_ENTRY)
+        divergence(rp, "an exec outside an execve syscall");
+    struct stop s;
+    resume_and_wait(rp, t, PTRACE_SYSCALL, &s);
+    if (s.kind != STOP_EVENT || s.event != PTRACE_EVENT_EXEC)
+        expect(rp, &s, STOP_EVENT, 0, "the exec of a new program");
+    resume_and_wait(rp, t, PTRACE_SYSCALL, &s);
+    expect(rp, &s, STOP_SYSCALL_EXIT, 0, "the end of execve");
+    apply_exec(rp, t, ev);
+}
+
+static void replay_task_exit(struct replayer *rp, struct ptask *t, int status)
+{
+    struct stop s;
+    resume_and_wait(rp, t, PTRACE_CONT, &s);
+    bool same = s.kind == STOP_EXITED &&
+                (WIFEXITED(status) ? WIFEXITED(s.status) && WEXITSTATUS(s.status) == WEXITSTATUS(status)
+                                   : WIFSIGNALED(s.status) && WTERMSIG(s.status) == WTERMSIG(status));
+    if (!same) {
+        char buf[128], want[128];
+        struct stop ws = {.kind = STOP_EXITED, .status = status};
+        divergence(rp, "expected %s, got %s", stop_name(&ws, want, sizeof want),
+                   stop_name(&s, buf, sizeof buf));
+    }
+    ptask_remove(rp, t);
+}
+
+static void replay_event(struct replayer *rp, const struct event *ev)
+{
+    struct ptask *t = ptask_find(rp, ev->tid);
+    if (!t)
+        divergence(rp, "the trace names thread %d, which does not exist at this point", ev->tid);
+    switch (ev->type) {
+    case EV_SYSCALL_ENTER: replay_syscall_enter(rp, t, ev); break;
+    case EV_SYSCALL_EXIT: replay_syscall_exit(rp, t, ev); break;
+    case EV_SIGNAL: replay_signal(rp, t, &ev->u.sig); break;
+    case EV_RDTSC: replay_rdtsc(rp, t, &ev->u.rdtsc); break;
+    case EV_CLONE: replay_clone(rp, t, &ev->u.clone); break;
+    case EV_EXEC: replay_exec(rp, t, ev); break;
+    case EV_TASK_EXIT: replay_task_exit(rp, t, ev->u.task_exit.status); break;
+    default: divergence(rp, "unexpected %s event", event_type_name(ev->type));
+    }
+}
+
+/* Reads the next event; false where the trace ends. */
+static bool next_event(struct replayer *rp, struct event *ev)
+{
+    bool cut_off;
+    bool got = event_reader_next(rp->reader, ev, &cut_off);
+    rp->cut_off |= cut_off;
+    return got;
+}
+
+static char **string_vector(const char *strings, uint32_t len, uint32_t first, uint32_t n)
+{
+    char **v = xcalloc(n + 1, sizeof *v);
+    for (uint32_t i = 0; i < n; i++)
+        v[i] = (char *)event_string(strings, len, first + i);
+    return v;
+}
+
+int replay_run(const struct replay_options *opt)
+{
+    struct replayer rep = {0}, *rp = &rep;
+    rp->reader = event_reader_open(opt->trace);
+    rp->dir = rp->reader->dir;
+    rp->quiet = opt->quiet;
+    rp->files = file_cache_new(rp->dir);
+
+    struct event init, ev;
+    if (!next_event(rp, &init) || init.type != EV_INIT)
+        die("%s: the trace does not start with its INIT event", rp->dir);
+    /* init's strings point into the reader's buffer: copy them. */
+    char *strings = xmalloc(init.strings_len);
+    memcpy(strings, init.strings, init.strings_len);
+    const struct ev_init *in = &init.u.init;
+    struct spawn_spec spec = {
+        .exe = event_string(strings, init.strings_len, 0),
+        .cwd = event_string(strings, init.strings_len, 1),
+        .argv = string_vector(strings, init.strings_len, 2, in->argc),
+        .envp = string_vector(strings, init.strings_len, 2 + in->argc, in->envc),
+        .no_core = true,
+    };
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    active = rp;
+    die_hook = kill_tracees;
+    rp->event_no = 2;
+    pid_t root = tracee_spawn(&spec);
+    struct ptask *t0 = ptask_add(rp, init.tid, root, root);
+
+    if (!next_event(rp, &ev) || ev.type != EV_EXEC)
+        die("%s: the trace does not start with the program's exec", rp->dir);
+    rp->ev = &ev;
+    apply_exec(rp, t0, &ev);
+
+    bool complete = true;
+    for (rp->event_no = 3;; rp->event_no++) {
+        if (!next_event(rp, &ev)) {
+            complete = rp->tasks == NULL;
+            break;
+        }
+        rp->ev = &ev;
+        replay_event(rp, &ev);
+        /* Zombies re-parented to us, whose recorded parent's wait was emulated. */
+        while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+            ;
+    }
+    if (!complete)
+        die("%s: the trace ends after event %llu while the program was still running%s",
+            rp->dir, (unsigned long long)rp->event_no - 1,
+            rp->cut_off ? " (the recording was cut off)" : "");
+    die_hook = NULL;
+    active = NULL;
+    event_reader_close(rp->reader);
+    free(strings);
+    free((void *)spec.argv);
+    free((void *)spec.envp);
+    return 0;
+}

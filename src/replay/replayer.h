@@ -1,0 +1,71 @@
+/* Replay: re-execute a recording, event by event, in the recorded order.
+ * Syscalls are emulated (PTRACE_SYSEMU) from the trace unless they shape
+ * the address space or the task tree, which are executed and forced to
+ * their recorded outcome.  Registers are compared at every event. */
+#pragma once
+#include <stdbool.h>
+#include <stdnoreturn.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arch/regs.h"
+#include "trace/event.h"
+
+struct replay_options {
+    const char *trace;  /* as the user named it, or NULL for latest-trace */
+    bool quiet;         /* -q: do not echo the program's output */
+};
+
+/* Replays to the end; returns the exit code for `rewind replay -a`. */
+int replay_run(const struct replay_options *opt);
+
+enum ptask_where {
+    PT_STOPPED,     /* at a stop; the next resume runs user code */
+    PT_AT_ENTRY,    /* at a syscall-entry stop; the syscall has not run */
+    PT_EMULATED,    /* at a SYSEMU entry stop; the syscall will not run */
+    PT_IN_SYSCALL,  /* at an event stop inside an executed syscall */
+};
+
+struct ptask {
+    pid_t rec_tid;      /* the thread id in the recording */
+    pid_t tid, tgid;    /* the live thread */
+    enum ptask_where where;
+    int pending_sig;
+    bool fresh;         /* new child: may report its fork's exit stop */
+    bool at_sysemu_stop;/* stopped where PTRACE_SYSEMU skipped a syscall */
+    regs_t entry_regs;
+    struct ptask *next;
+};
+
+struct event_reader;
+struct file_cache;
+
+struct replayer {
+    struct event_reader *reader;
+    const char *dir;
+    bool cut_off;        /* the trace ends inside a block */
+    struct ptask *tasks;
+    uint64_t event_no;   /* index of the event being replayed */
+    const struct event *ev;
+    bool quiet;
+    struct file_cache *files;
+};
+
+/* replay/replayer.c */
+noreturn void divergence(struct replayer *rp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Resumes t with request (PTRACE_SYSEMU, PTRACE_SYSCALL, PTRACE_CONT),
+ * delivering its pending signal, and waits for its next meaningful stop:
+ * stray signals (the kernel's own SIGCHLD, whose recorded counterpart is
+ * replayed as an event) and group-stops are passed over. */
+struct stop;
+void resume_and_wait(struct replayer *rp, struct ptask *t, int request, struct stop *s);
+struct ptask *ptask_find(struct replayer *rp, pid_t rec_tid);
+
+/* replay/syscall_replay.c */
+void replay_syscall_enter(struct replayer *rp, struct ptask *t, const struct event *ev);
+void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct event *ev);
+
+/* replay/file_cache.c: open files saved in the trace directory. */
+struct file_cache *file_cache_new(const char *dir);
+int file_cache_fd(struct file_cache *fc, const char *name);

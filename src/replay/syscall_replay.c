@@ -1,0 +1,223 @@
+/* Replaying one syscall.  Emulated ones never run: the recorded result
+ * and memory are put in place at the SYSEMU stop.  Executed ones run for
+ * real, steered to their recorded outcome (an mmap lands at its recorded
+ * address, filled from the file saved in the trace). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "arch/tracee_mem.h"
+#include "common/die.h"
+#include "replay/replayer.h"
+#include "syscalls/syscall_table.h"
+#include "tracee/tracee.h"
+
+static bool is_emulated(long nr)
+{
+    const struct syscall_info *si = syscall_info(nr);
+    return si->kind == SYS_EMULATE || si->kind == SYS_UNSUPPORTED ||
+           si->kind == SYS_UNKNOWN || nr == SYS_rseq;
+}
+
+void replay_syscall_enter(struct replayer *rp, struct ptask *t, const struct event *ev)
+{
+    const regs_t *rec = &ev->u.enter.regs;
+    long nr = rec->orig_rax;
+    bool emulate = is_emulated(nr);
+    struct stop s;
+    resume_and_wait(rp, t, emulate ? PTRACE_SYSEMU : PTRACE_SYSCALL, &s);
+    if (s.kind != STOP_SYSCALL_ENTRY) {
+        char what[64];
+        snprintf(what, sizeof what, "syscall %s", syscall_name(nr));
+        divergence(rp, "expected %s, got %s", what,
+                   s.kind == STOP_SIGNAL ? strsignal(s.sig) : s.kind == STOP_EXITED ? "the task's end" : "another stop");
+    }
+    regs_t now;
+    regs_get(t->tid, &now);
+    char why[160];
+    if (now.orig_rax != rec->orig_rax)
+        divergence(rp, "expected syscall %s, got %s", syscall_name(nr), syscall_name(now.orig_rax));
+    if (!regs_match(&now, rec, why, sizeof why))
+        divergence(rp, "registers differ entering %s: %s", syscall_name(nr), why);
+    t->entry_regs = now;
+    t->where = emulate ? PT_EMULATED : PT_AT_ENTRY;
+    t->at_sysemu_stop = emulate;
+}
+
+static void write_regions(struct replayer *rp, struct ptask *t, const struct event *ev)
+{
+    const uint8_t *data = ev->region_data;
+    for (uint32_t i = 0; i < ev->u.exit.nregions; i++) {
+        struct ev_region r;
+        memcpy(&r, &ev->regions[i], sizeof r);
+        if (tracee_write(t->tid, r.addr, data, r.len) < 0)
+            divergence(rp, "cannot write %llu bytes of %s's output at 0x%llx",
+                       (unsigned long long)r.len, syscall_name(ev->u.exit.nr),
+                       (unsigned long long)r.addr);
+        data += r.len;
+    }
+}
+
+/* Writes what the program wrote to the recorder's stdout/stderr to ours. */
+static void echo_output(struct ptask *t, const struct event *ev)
+{
+    int fd = ev->u.exit.flags & EXITF_ECHO_STDOUT ? 1 : 2;
+    uint64_t left = ev->u.exit.result;
+    const regs_t *r = &t->entry_regs;
+    struct iovec iov[64];
+    int n = 1;
+    if (ev->u.exit.nr == SYS_writev || ev->u.exit.nr == SYS_pwritev || ev->u.exit.nr == SYS_pwritev2) {
+        n = r->rdx < 64 ? (int)r->rdx : 64;
+        if (tracee_read(t->tid, r->rsi, iov, n * sizeof *iov) != (ssize_t)(n * sizeof *iov))
+            return;
+    } else {
+        iov[0].iov_base = (void *)r->rsi;
+        iov[0].iov_len = left;
+    }
+    char buf[65536];
+    for (int i = 0; i < n && left; i++) {
+        uint64_t addr = (uint64_t)iov[i].iov_base, len = iov[i].iov_len < left ? iov[i].iov_len : left;
+        left -= len;
+        while (len) {
+            size_t chunk = len < sizeof buf ? len : sizeof buf;
+            if (tracee_read(t->tid, addr, buf, chunk) != (ssize_t)chunk)
+                return;
+            if (write(fd, buf, chunk) < 0)
+                return;
+            addr += chunk;
+            len -= chunk;
+        }
+    }
+}
+
+/* Leaves the thread as the recorded syscall left it: its result in rax,
+ * and the argument registers we may have rewritten put back.  Other
+ * registers are as the kernel left them (arch_prctl changed fs_base). */
+static void finish_with_result(struct ptask *t, int64_t result)
+{
+    regs_t r;
+    regs_get(t->tid, &r);
+    for (int i = 0; i < 6; i++)
+        regs_set_arg(&r, i, regs_arg(&t->entry_regs, i));
+    r.orig_rax = t->entry_regs.orig_rax;
+    r.rax = result;
+    regs_set(t->tid, &r);
+    t->where = PT_STOPPED;
+}
+
+/* Runs the syscall with (possibly rewritten) arguments to its exit stop;
+ * returns what the kernel answered. */
+static int64_t execute(struct replayer *rp, struct ptask *t, const regs_t *args)
+{
+    if (args)
+        regs_set(t->tid, args);
+    struct stop s;
+    resume_and_wait(rp, t, PTRACE_SYSCALL, &s);
+    if (s.kind != STOP_SYSCALL_EXIT) {
+        char what[64];
+        snprintf(what, sizeof what, "the end of %s", syscall_name(t->entry_regs.orig_rax));
+        divergence(rp, "expected %s, got another stop", what);
+    }
+    regs_t now;
+    regs_get(t->tid, &now);
+    return now.rax;
+}
+
+static void replay_mmap(struct replayer *rp, struct ptask *t, const struct event *ev)
+{
+    int64_t result = ev->u.exit.result;
+    regs_t a = t->entry_regs;
+    int flags = a.r10;
+    bool file = ev->u.exit.flags & EXITF_MMAP_FILE;
+    a.rdi = result;
+    if (file || !(flags & MAP_ANONYMOUS)) {
+        /* The file's bytes come from the trace, not from the fd (which
+         * replay never opened). */
+        flags = (flags & ~(MAP_SHARED | MAP_SHARED_VALIDATE)) | MAP_PRIVATE | MAP_ANONYMOUS;
+        a.r8 = -1;
+        a.r9 = 0;
+    }
+    flags &= ~MAP_FIXED_NOREPLACE;
+    flags |= (t->entry_regs.r10 & MAP_FIXED) ? MAP_FIXED : MAP_FIXED_NOREPLACE;
+    a.r10 = flags;
+    int64_t got = execute(rp, t, &a);
+    if (got != result)
+        divergence(rp, "mmap returned 0x%llx, recorded 0x%llx", (unsigned long long)got,
+                   (unsigned long long)result);
+    if (file) {
+        int fd = file_cache_fd(rp->files, ev->mmap_name);
+        uint64_t len = t->entry_regs.rsi, off = ev->mmap.offset;
+        uint64_t avail = ev->mmap.file_size > off ? ev->mmap.file_size - off : 0;
+        if (len > avail)
+            len = avail;
+        char *buf = xmalloc(1 << 20);
+        for (uint64_t done = 0; done < len;) {
+            size_t chunk = len - done < (1 << 20) ? len - done : (1 << 20);
+            ssize_t n = pread(fd, buf, chunk, off + done);
+            if (n <= 0)
+                die("%s/%s: shorter than recorded", rp->dir, ev->mmap_name);
+            if (tracee_write(t->tid, result + done, buf, n) < 0)
+                divergence(rp, "cannot fill the mapping at 0x%llx", (unsigned long long)result);
+            done += n;
+        }
+        free(buf);
+    }
+}
+
+static void replay_mremap(struct replayer *rp, struct ptask *t, int64_t result)
+{
+    regs_t a = t->entry_regs;
+    if ((uint64_t)result != a.rdi) {
+        a.r10 |= MREMAP_MAYMOVE | MREMAP_FIXED;
+        a.r8 = result;
+    }
+    int64_t got = execute(rp, t, &a);
+    if (got != result)
+        divergence(rp, "mremap returned 0x%llx, recorded 0x%llx", (unsigned long long)got,
+                   (unsigned long long)result);
+}
+
+void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct event *ev)
+{
+    long nr = ev->u.exit.nr;
+    int64_t result = ev->u.exit.result;
+    if (nr != (long)t->entry_regs.orig_rax)
+        divergence(rp, "exit of %s while in %s", syscall_name(nr), syscall_name(t->entry_regs.orig_rax));
+    if (t->where == PT_EMULATED) {
+        write_regions(rp, t, ev);
+    } else if (t->where == PT_IN_SYSCALL) {
+        /* fork/vfork/clone after its new-task event. */
+        execute(rp, t, NULL);
+    } else if (t->where != PT_AT_ENTRY) {
+        divergence(rp, "exit of %s without its entry", syscall_name(nr));
+    } else if (result < 0 && result > -4096 && syscall_info(nr)->kind == SYS_SPECIAL) {
+        /* It failed when recorded: make it fail now without running it. */
+        regs_t a = t->entry_regs;
+        a.orig_rax = -1;
+        execute(rp, t, &a);
+    } else if (nr == SYS_mmap) {
+        replay_mmap(rp, t, ev);
+    } else if (nr == SYS_mremap) {
+        replay_mremap(rp, t, result);
+    } else {
+        int64_t got = execute(rp, t, NULL);
+        if (nr == SYS_brk && got != result)
+            divergence(rp, "brk returned 0x%llx, recorded 0x%llx", (unsigned long long)got,
+                       (unsigned long long)result);
+        write_regions(rp, t, ev);
+    }
+    if (nr == SYS_rt_sigreturn) {
+        t->where = PT_STOPPED; /* it restored every register itself */
+        return;
+    }
+    finish_with_result(t, result);
+    if ((ev->u.exit.flags & (EXITF_ECHO_STDOUT | EXITF_ECHO_STDERR)) && !rp->quiet)
+        echo_output(t, ev);
+}

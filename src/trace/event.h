@@ -1,0 +1,141 @@
+/* The events of a trace, in the order the recorder saw them.  Each event
+ * is one stream record: struct ev_head, a fixed part for its type, then a
+ * variable tail.  Layouts are documented in docs/trace-format.md. */
+#pragma once
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+
+enum ev_type {
+    EV_INIT = 1,       /* how the recording started: exe, cwd, argv, envp */
+    EV_SYSCALL_ENTER,  /* a thread stopped entering a syscall */
+    EV_SYSCALL_EXIT,   /* ... and leaving it: result and memory written */
+    EV_SIGNAL,         /* a signal about to be delivered */
+    EV_RDTSC,          /* an rdtsc/rdtscp instruction and the value it read */
+    EV_CLONE,          /* a new task (fork, vfork, clone) */
+    EV_EXEC,           /* a successful execve: the new image's start */
+    EV_TASK_EXIT,      /* a task ended: its wait status */
+    EV_TYPE_MAX
+};
+
+struct ev_head {
+    uint32_t type;
+    int32_t tid;       /* the recorded thread id */
+};
+
+struct ev_init {
+    uint32_t argc, envc;
+    uint32_t strings_len; /* then: exe\0 cwd\0 argv[i]\0... envp[i]\0... */
+    uint32_t reserved;
+};
+
+struct ev_syscall_enter {
+    struct user_regs_struct regs; /* orig_rax is the syscall number */
+};
+
+enum {
+    EXITF_ECHO_STDOUT = 1 << 0, /* the data written went to the recorder's stdout */
+    EXITF_ECHO_STDERR = 1 << 1, /* ... stderr */
+    EXITF_MMAP_FILE   = 1 << 2, /* an ev_mmap_file follows the regions */
+    EXITF_CANCELLED   = 1 << 3, /* the recorder made the syscall fail (rseq) */
+};
+
+struct ev_syscall_exit {
+    int64_t nr;
+    int64_t result;
+    uint32_t flags;
+    uint32_t nregions; /* then nregions × struct ev_region, then their bytes */
+};
+
+struct ev_region {
+    uint64_t addr, len;
+};
+
+/* The contents of a file-backed mapping: bytes [offset, offset+len) of a
+ * file saved in the trace directory. */
+struct ev_mmap_file {
+    uint64_t offset;
+    uint64_t file_size;  /* size of the saved file */
+    uint32_t name_len;   /* then the file's name inside the trace dir */
+    uint32_t reserved;
+};
+
+enum {
+    SIGF_SYNC = 1 << 0, /* raised by the thread's own instruction: replay
+                           reaches it by running; otherwise replay queues it */
+};
+
+struct ev_signal {
+    int32_t signo;
+    uint32_t flags;
+    siginfo_t info;
+    struct user_regs_struct regs;
+};
+
+struct ev_rdtsc {
+    uint64_t tsc;
+    uint32_t aux;       /* rdtscp's TSC_AUX (rcx) */
+    uint32_t insn_len;  /* 2: rdtsc, 3: rdtscp */
+    struct user_regs_struct regs; /* before the instruction */
+};
+
+enum clone_kind { CLONE_KIND_FORK = 1, CLONE_KIND_VFORK, CLONE_KIND_CLONE };
+
+struct ev_clone {
+    int32_t child_tid;
+    uint32_t kind;      /* enum clone_kind */
+    uint64_t flags;     /* clone flags */
+};
+
+struct ev_exec {
+    struct user_regs_struct regs; /* at the first instruction */
+    uint64_t stack_addr, stack_len; /* initial stack, rsp up to its top */
+    uint32_t argc;
+    uint32_t strings_len; /* then the stack bytes, then exe\0 argv[i]\0... */
+};
+
+struct ev_task_exit {
+    int32_t status;     /* wait(2) status */
+    uint32_t reserved;
+};
+
+/* A decoded event: fixed parts copied, tails pointing into the record
+ * (valid until the next stream_next()). */
+struct event {
+    uint32_t type;
+    int32_t tid;
+    union {
+        struct ev_init init;
+        struct ev_syscall_enter enter;
+        struct ev_syscall_exit exit;
+        struct ev_signal sig;
+        struct ev_rdtsc rdtsc;
+        struct ev_clone clone;
+        struct ev_exec exec;
+        struct ev_task_exit task_exit;
+    } u;
+    const struct ev_region *regions; /* EV_SYSCALL_EXIT */
+    const uint8_t *region_data;      /* concatenated region bytes */
+    struct ev_mmap_file mmap;        /* with EXITF_MMAP_FILE */
+    const char *mmap_name;           /* NUL-terminated copy owned by event */
+    char mmap_name_buf[256];
+    const uint8_t *stack;            /* EV_EXEC */
+    const char *strings;             /* EV_INIT, EV_EXEC: NUL-separated */
+    uint32_t strings_len;
+};
+
+/* Decodes one record; returns 0, or -1 with a reason in err. */
+int event_decode(const void *rec, size_t len, struct event *ev, char *err, size_t errlen);
+/* Name of an event type, for dump and errors. */
+const char *event_type_name(uint32_t type);
+/* The i-th NUL-separated string of a strings block, or NULL. */
+const char *event_string(const char *strings, uint32_t len, uint32_t i);
+
+struct stream_writer;
+
+/* Appends one event: header, fixed part, then the tail pieces. */
+void event_write(struct stream_writer *w, uint32_t type, int32_t tid,
+                 const void *fixed, size_t fixed_len,
+                 const struct iovec *tail, int ntail);

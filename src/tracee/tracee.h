@@ -1,0 +1,46 @@
+/* Starting a tracee and reading what a ptrace stop means.  Shared by the
+ * recorder and the replayer so both start programs identically (same
+ * personality, same rdtsc trapping, same exec path). */
+#pragma once
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define TRACE_OPTIONS                                                             \
+    (PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |           \
+     PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)
+
+struct spawn_spec {
+    const char *exe;         /* path passed to execve, exactly as recorded */
+    char *const *argv;
+    char *const *envp;
+    const char *cwd;         /* NULL: stay where we are */
+    bool no_core;            /* replay: never write core files */
+};
+
+/* Forks a child that asks to be traced, disables address-space
+ * randomisation, makes rdtsc trap, and execs spec->exe.  Returns when the
+ * child is stopped at its execve syscall-exit, with the new image loaded
+ * and no instruction of it run.  Dies with a clear message when the
+ * program cannot be executed. */
+pid_t tracee_spawn(const struct spawn_spec *spec);
+
+enum stop_kind {
+    STOP_SYSCALL_ENTRY,
+    STOP_SYSCALL_EXIT,
+    STOP_SIGNAL,    /* signal-delivery-stop: sig */
+    STOP_EVENT,     /* PTRACE_EVENT_* stop: event */
+    STOP_GROUP,     /* group-stop */
+    STOP_EXITED,    /* the task is gone: status is its wait status */
+};
+
+struct stop {
+    enum stop_kind kind;
+    int sig;
+    int event;
+    int status;
+};
+
+/* Classifies a waitpid() status for tid. */
+void stop_classify(pid_t tid, int status, struct stop *s);
+/* Waits for tid specifically (EINTR retried); dies if it does not exist. */
+int wait_for(pid_t tid);
