@@ -97,6 +97,11 @@ long syscall_by_name(const char *name);
 /* The regions a completed syscall wrote, from its row (out[] or outputs).
  * Regions whose pointer is NULL or length 0 are left out. */
 int syscall_outputs(const struct sys_call *c, struct mem_region *out, int max);
+/* A max for syscall_outputs() that holds any readv/recvmsg (up to 1024
+ * iovecs, the kernel's limit, plus a few).  A call that wrote more regions
+ * than max (a large recvmmsg batch) is reported with die() rather than
+ * silently cut short, since a missing region would make replay diverge. */
+#define SYS_OUTPUTS_MAX 4096
 /* Formats "read(3, 0x7ffd..., 4096) = 12" (or "= -2 ENOENT") into buf. */
 void syscall_format(char *buf, unsigned long buflen, long nr,
                     const uint64_t args[6], int64_t result);
