@@ -1,0 +1,91 @@
+# Helpers for the tests/real/*.sh scripts (sourced, not a test itself):
+# record a real program, replay it, and require byte-identical output.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   record NAME EXPECTED-STATUS COMMAND ARGS...   # trace + output under $WORK/NAME
+#   replay NAME                                   # exit 0 and same stdout/stderr
+#   fail "why"                                    # prints FAIL: why, exits 1
+#
+# A script exits 0 when it passes; on failure it says why on stdout.
+# Environment: REWIND (default build/bin/rewind), REAL_STEP_TIMEOUT (seconds
+# for one record or replay, default 300).
+
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+REWIND=${REWIND:-build/bin/rewind}
+case $REWIND in
+/*) ;;
+*/*) REWIND=$ROOT/$REWIND ;;
+*) REWIND=$(command -v "$REWIND" 2>/dev/null || echo "$REWIND") ;;
+esac
+STEP_TIMEOUT=${REAL_STEP_TIMEOUT:-300}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rewind-real.XXXXXX") || exit 2
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# Traces never go to ~/.local/share/rr, even when a script runs on its own.
+_RR_TRACE_DIR=${_RR_TRACE_DIR:-$WORK/traces}
+export _RR_TRACE_DIR
+
+fail() {
+    echo "FAIL: $*"
+    exit 1
+}
+
+# show FILE: its first 20 lines, indented.
+show() {
+    [ -s "$1" ] && head -n 20 "$1" | sed 's/^/    | /'
+    return 0
+}
+
+need() {
+    for prog in "$@"; do
+        command -v "$prog" >/dev/null 2>&1 || fail "$prog is not installed (tools/install-deps.sh installs it)"
+    done
+}
+
+[ -f "$REWIND" ] && [ -x "$REWIND" ] || fail "the rewind binary $REWIND is missing (run make all)"
+
+record() {
+    r_name=$1
+    r_expect=$2
+    shift 2
+    r_dir=$WORK/$r_name
+    mkdir -p "$r_dir"
+    timeout -k 10 "$STEP_TIMEOUT" "$REWIND" record -o "$r_dir/trace" "$@" \
+        </dev/null >"$r_dir/rec.out" 2>"$r_dir/rec.err"
+    r_rc=$?
+    if [ "$r_rc" -ne "$r_expect" ]; then
+        show "$r_dir/rec.err"
+        [ "$r_rc" -eq 124 ] && fail "record of $r_name timed out after $STEP_TIMEOUT s"
+        fail "record of $r_name exited $r_rc, expected $r_expect"
+    fi
+    [ -d "$r_dir/trace" ] || fail "record of $r_name made no trace directory"
+    echo "recorded $r_name: $(wc -l <"$r_dir/rec.out") stdout lines, $(wc -l <"$r_dir/rec.err") stderr lines"
+}
+
+replay() {
+    r_name=$1
+    r_dir=$WORK/$r_name
+    timeout -k 10 "$STEP_TIMEOUT" "$REWIND" replay -a "$r_dir/trace" \
+        </dev/null >"$r_dir/rep.out" 2>"$r_dir/rep.err"
+    r_rc=$?
+    if [ "$r_rc" -ne 0 ]; then
+        grep '^rewind: ' "$r_dir/rep.err" | head -n 5 | sed 's/^/    | /'
+        [ "$r_rc" -eq 124 ] && fail "replay of $r_name timed out after $STEP_TIMEOUT s"
+        fail "replay of $r_name exited $r_rc"
+    fi
+    for r_s in out err; do
+        if ! cmp -s "$r_dir/rec.$r_s" "$r_dir/rep.$r_s"; then
+            diff -u "$r_dir/rec.$r_s" "$r_dir/rep.$r_s" >"$r_dir/diff"
+            show "$r_dir/diff"
+            fail "replay of $r_name: std$r_s differs from the recording"
+        fi
+    done
+    echo "replayed $r_name: identical output"
+}
+
+# rec_out NAME / rec_err NAME: paths of what the recording printed.
+rec_out() { echo "$WORK/$1/rec.out"; }
+rec_err() { echo "$WORK/$1/rec.err"; }
