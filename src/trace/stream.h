@@ -28,7 +28,7 @@ void stream_writer_close(struct stream_writer *w);
 uint64_t stream_bytes_written(const struct stream_writer *w);
 
 enum stream_status {
-    STREAM_RECORD = 1,    /* *rec/*len hold the next record */
+    STREAM_RECORD = 1,    /* *rec and *len hold the next record */
     STREAM_END = 0,       /* clean end of stream */
     STREAM_TRUNCATED = -1,/* the file ends inside a block (writer was killed) */
     STREAM_CORRUPT = -2,  /* a block fails validation; see stream_error() */
