@@ -220,6 +220,8 @@ static void record_clone(struct recorder *r, struct rtask *parent, int event)
     }
     event_write(r->events, EV_CLONE, parent->tid, &c, sizeof c, NULL, 0);
     r->nevents++;
+    if (c.flags & CLONE_VFORK)
+        parent->vfork_child = child;
     pid_t tgid = (c.flags & CLONE_THREAD) ? parent->tgid : child;
     struct rtask *t = task_find(r, child);
     if (t) { /* its initial stop came first */
@@ -227,6 +229,25 @@ static void record_clone(struct recorder *r, struct rtask *parent, int event)
         t->state = RT_READY;
     } else {
         task_add(r, child, tgid, RT_NEW);
+    }
+}
+
+static void handle_stop(struct recorder *r, pid_t tid, int status);
+
+/* The parent of a vfork resumes when its child execs or exits, which the
+ * kernel does before the child's own stop reports it.  Replay runs tasks
+ * strictly in trace order, so the parent's return is recorded only after
+ * the child's exec or exit. */
+static void release_vfork_parent(struct recorder *r, pid_t child)
+{
+    for (struct rtask *p = r->tasks; p; p = p->next) {
+        if (p->vfork_child != child)
+            continue;
+        p->vfork_child = 0;
+        if (p->held) {
+            p->held = false;
+            handle_stop(r, p->tid, p->held_status);
+        }
     }
 }
 
@@ -239,7 +260,9 @@ static void record_task_exit(struct recorder *r, struct rtask *t, int status)
         r->root_status = status;
         r->root_exited = true;
     }
+    pid_t tid = t->tid;
     task_remove(r, t);
+    release_vfork_parent(r, tid);
 }
 
 static void handle_stop(struct recorder *r, pid_t tid, int status)
@@ -270,9 +293,17 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
         }
         regs_t now;
         regs_get(tid, &now);
+        if (t->vfork_child && task_find(r, t->vfork_child)) {
+            t->held = true;
+            t->held_status = status;
+            return;
+        }
         if (t->exec_seen && (int64_t)now.rax == 0) {
             t->exec_seen = false;
+            t->state = RT_READY;
             record_exec(r, t);
+            release_vfork_parent(r, t->tid);
+            return;
         } else {
             record_syscall_exit(r, t);
         }

@@ -35,6 +35,9 @@ struct rtask {
     regs_t entry_regs;    /* at the current syscall's entry */
     bool cancelled;       /* the recorder made this syscall fail */
     bool exec_seen;       /* PTRACE_EVENT_EXEC during this syscall */
+    pid_t vfork_child;    /* a vfork child that has not exec'd or exited yet */
+    bool held;            /* a stop waiting for vfork_child (held_status) */
+    int held_status;
     struct rtask *next;
 };
 

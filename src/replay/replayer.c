@@ -247,6 +247,8 @@ static void replay_event(struct replayer *rp, const struct event *ev)
     struct ptask *t = ptask_find(rp, ev->tid);
     if (!t)
         divergence(rp, "the trace names thread %d, which does not exist at this point", ev->tid);
+    if (t->where == PT_COMPLETING)
+        replay_complete_syscall(rp, t);
     switch (ev->type) {
     case EV_SYSCALL_ENTER: replay_syscall_enter(rp, t, ev); break;
     case EV_SYSCALL_EXIT: replay_syscall_exit(rp, t, ev); break;
@@ -256,6 +258,28 @@ static void replay_event(struct replayer *rp, const struct event *ev)
     case EV_EXEC: replay_exec(rp, t, ev); break;
     case EV_TASK_EXIT: replay_task_exit(rp, t, ev->u.task_exit.status); break;
     default: divergence(rp, "unexpected %s event", event_type_name(ev->type));
+    }
+}
+
+static bool is_live_task(struct replayer *rp, pid_t tid)
+{
+    for (struct ptask *t = rp->tasks; t; t = t->next)
+        if (t->tid == tid)
+            return true;
+    return false;
+}
+
+/* Processes whose recorded parent's wait() was emulated stay zombies; as
+ * the subreaper we inherit them when that parent exits.  Peek first, so
+ * the status of a task still being replayed is never consumed here. */
+static void reap_orphans(struct replayer *rp)
+{
+    for (;;) {
+        siginfo_t si = {0};
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 || si.si_pid == 0 ||
+            is_live_task(rp, si.si_pid))
+            return;
+        waitpid(si.si_pid, NULL, __WALL);
     }
 }
 
@@ -318,9 +342,7 @@ int replay_run(const struct replay_options *opt)
         }
         rp->ev = &ev;
         replay_event(rp, &ev);
-        /* Zombies re-parented to us, whose recorded parent's wait was emulated. */
-        while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
-            ;
+        reap_orphans(rp);
     }
     if (!complete)
         die("%s: the trace ends after event %llu while the program was still running%s",

@@ -24,6 +24,8 @@ enum ptask_where {
     PT_AT_ENTRY,    /* at a syscall-entry stop; the syscall has not run */
     PT_EMULATED,    /* at a SYSEMU entry stop; the syscall will not run */
     PT_IN_SYSCALL,  /* at an event stop inside an executed syscall */
+    PT_COMPLETING,  /* resumed to finish a syscall that may block on another
+                       task (vfork waits for its child's exec) */
 };
 
 struct ptask {
@@ -34,6 +36,7 @@ struct ptask {
     bool fresh;         /* new child: may report its fork's exit stop */
     bool at_sysemu_stop;/* stopped where PTRACE_SYSEMU skipped a syscall */
     regs_t entry_regs;
+    int64_t completing_result; /* PT_COMPLETING: the recorded result */
     struct ptask *next;
 };
 
@@ -65,6 +68,8 @@ struct ptask *ptask_find(struct replayer *rp, pid_t rec_tid);
 /* replay/syscall_replay.c */
 void replay_syscall_enter(struct replayer *rp, struct ptask *t, const struct event *ev);
 void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct event *ev);
+/* Waits for a PT_COMPLETING task's syscall exit and applies its result. */
+void replay_complete_syscall(struct replayer *rp, struct ptask *t);
 
 /* replay/file_cache.c: open files saved in the trace directory. */
 struct file_cache *file_cache_new(const char *dir);

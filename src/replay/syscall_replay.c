@@ -3,6 +3,7 @@
  * real, steered to their recorded outcome (an mmap lands at its recorded
  * address, filled from the file saved in the trace). */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,8 +193,16 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
         divergence(rp, "exit of %s while in %s", syscall_name(nr), syscall_name(t->entry_regs.orig_rax));
     if (t->where == PT_EMULATED) {
         write_regions(rp, t, ev);
+    } else if (t->where == PT_IN_SYSCALL && (nr == SYS_vfork || (nr == SYS_clone && (t->entry_regs.rdi & CLONE_VFORK)))) {
+        /* The parent of a vfork returns only once its child has exec'd or
+         * exited, which later events bring about: finish it then. */
+        if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0)
+            divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
+        t->where = PT_COMPLETING;
+        t->completing_result = result;
+        return;
     } else if (t->where == PT_IN_SYSCALL) {
-        /* fork/vfork/clone after its new-task event. */
+        /* fork/clone after its new-task event. */
         execute(rp, t, NULL);
     } else if (t->where != PT_AT_ENTRY) {
         divergence(rp, "exit of %s without its entry", syscall_name(nr));
@@ -220,4 +229,13 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
     finish_with_result(t, result);
     if ((ev->u.exit.flags & (EXITF_ECHO_STDOUT | EXITF_ECHO_STDERR)) && !rp->quiet)
         echo_output(t, ev);
+}
+
+void replay_complete_syscall(struct replayer *rp, struct ptask *t)
+{
+    struct stop s;
+    stop_classify(t->tid, wait_for(t->tid), &s);
+    if (s.kind != STOP_SYSCALL_EXIT)
+        divergence(rp, "thread %d did not finish %s", t->tid, syscall_name(t->entry_regs.orig_rax));
+    finish_with_result(t, t->completing_result);
 }
