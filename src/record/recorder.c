@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -432,7 +433,20 @@ int record_run(const struct record_options *opt)
     free(r->dir);
     if (!r->root_exited)
         return 1;
-    if (WIFSIGNALED(r->root_status))
-        return 128 + WTERMSIG(r->root_status);
+    if (WIFSIGNALED(r->root_status)) {
+        /* Die the same way, so a shell reports it as it would have (e.g.
+         * "Aborted"); never leave a core file of the recorder itself. */
+        int sig = WTERMSIG(r->root_status);
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        fflush(stdout);
+        signal(sig, SIG_DFL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, sig);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        raise(sig);
+        return 128 + sig;
+    }
     return WEXITSTATUS(r->root_status);
 }

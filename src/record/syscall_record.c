@@ -53,12 +53,20 @@ void record_syscall_entry(struct recorder *r, struct rtask *t)
         cancel(r, t, nr);
 }
 
-static bool same_file_as_ours(struct recorder *r, pid_t tid, int fd)
+/* Which of the recorder's own stdout (1) or stderr (2) the tracee's fd
+ * writes to, or 0: what went there is shown again on replay. */
+static int our_output(struct recorder *r, pid_t tid, int fd)
 {
     char path[64];
     struct stat st;
     snprintf(path, sizeof path, "/proc/%d/fd/%d", tid, fd);
-    return stat(path, &st) == 0 && st.st_dev == r->out_dev[fd] && st.st_ino == r->out_ino[fd];
+    if (stat(path, &st) < 0)
+        return 0;
+    bool is_out = st.st_dev == r->out_dev[1] && st.st_ino == r->out_ino[1];
+    bool is_err = st.st_dev == r->out_dev[2] && st.st_ino == r->out_ino[2];
+    if (is_out && is_err) /* one terminal for both: keep the program's choice */
+        return fd == 2 ? 2 : 1;
+    return is_out ? 1 : is_err ? 2 : 0;
 }
 
 static uint32_t echo_flags(struct recorder *r, struct rtask *t, const struct syscall_info *si,
@@ -66,12 +74,11 @@ static uint32_t echo_flags(struct recorder *r, struct rtask *t, const struct sys
 {
     if (!(si->flags & SF_WRITE_OUT) || result <= 0)
         return 0;
-    int fd = (int)t->entry_regs.rdi;
-    if (fd != 1 && fd != 2)
-        return 0;
-    if (!same_file_as_ours(r, t->tid, fd))
-        return 0;
-    return fd == 1 ? EXITF_ECHO_STDOUT : EXITF_ECHO_STDERR;
+    switch (our_output(r, t->tid, (int)t->entry_regs.rdi)) {
+    case 1: return EXITF_ECHO_STDOUT;
+    case 2: return EXITF_ECHO_STDERR;
+    default: return 0;
+    }
 }
 
 void record_syscall_exit(struct recorder *r, struct rtask *t)

@@ -85,6 +85,12 @@ static bool is_fault(int sig)
 
 void resume_and_wait(struct replayer *rp, struct ptask *t, int request, struct stop *s)
 {
+    resume_and_wait_sig(rp, t, request, 0, s);
+}
+
+void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int expected,
+                         struct stop *s)
+{
     int sig = t->pending_sig;
     t->pending_sig = 0;
     bool skip_exit = t->at_sysemu_stop && request != PTRACE_SYSEMU;
@@ -107,14 +113,10 @@ void resume_and_wait(struct replayer *rp, struct ptask *t, int request, struct s
             continue;
         }
         t->fresh = false;
-        if (s->kind == STOP_SIGNAL && !is_fault(s->sig)) {
-            /* Signals the replay's own processes raise for real (SIGCHLD
-             * when a child exits, ...): the recorded ones are events. */
-            siginfo_t si;
-            if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
-                !(si.si_code == SI_TKILL && si.si_pid == getpid()))
-                continue;
-        }
+        /* Signals the replay's own processes raise for real (SIGCHLD when
+         * a child exits, ...) are dropped: the recorded ones are events. */
+        if (s->kind == STOP_SIGNAL && !is_fault(s->sig) && s->sig != expected)
+            continue;
         return;
     }
 }
@@ -154,13 +156,44 @@ static void check_regs(struct replayer *rp, pid_t tid, const regs_t *recorded, r
         divergence(rp, "registers differ: %s", why);
 }
 
+/* rt_sigsuspend, ppoll, pselect6 and epoll_pwait* wait with a temporary
+ * signal mask, and a signal that interrupts them is delivered under it.
+ * Replay emulates the wait, so it puts that mask in place around the
+ * delivery.  Returns true with the temporary mask in *mask. */
+static bool waited_with_mask(struct ptask *t, uint64_t *mask)
+{
+    if (!t->interrupted_syscall)
+        return false;
+    const regs_t *r = &t->entry_regs;
+    uint64_t ptr = 0;
+    switch (r->orig_rax) {
+    case SYS_rt_sigsuspend: ptr = r->rdi; break;
+    case SYS_ppoll: ptr = r->r8; break;
+    case SYS_epoll_pwait: case SYS_epoll_pwait2: ptr = r->r8; break;
+    case SYS_pselect6:
+        if (r->r9 && tracee_read(t->tid, r->r9, &ptr, sizeof ptr) != sizeof ptr)
+            return false;
+        break;
+    default: return false;
+    }
+    return ptr && tracee_read(t->tid, ptr, mask, sizeof *mask) == sizeof *mask;
+}
+
 static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_signal *e)
 {
+    uint64_t temp_mask, saved_mask = 0;
+    bool swap = !(e->flags & SIGF_SYNC) && waited_with_mask(t, &temp_mask);
+    if (swap && (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof saved_mask, &saved_mask) < 0 ||
+                 ptrace(PTRACE_SETSIGMASK, t->tid, sizeof temp_mask, &temp_mask) < 0))
+        die_errno("cannot set the signal mask of thread %d", t->tid);
     if (!(e->flags & SIGF_SYNC) && syscall(SYS_tgkill, t->tgid, t->tid, e->signo) < 0)
         die_errno("cannot send %s to thread %d", strsignal(e->signo), t->tid);
     struct stop s;
-    resume_and_wait(rp, t, PTRACE_SYSEMU, &s);
+    resume_and_wait_sig(rp, t, PTRACE_SYSEMU, e->signo, &s);
     expect(rp, &s, STOP_SIGNAL, e->signo, strsignal(e->signo));
+    /* The handler's frame must restore the mask from before the wait. */
+    if (swap && ptrace(PTRACE_SETSIGMASK, t->tid, sizeof saved_mask, &saved_mask) < 0)
+        die_errno("cannot set the signal mask of thread %d", t->tid);
     regs_t now;
     check_regs(rp, t->tid, &e->regs, &now);
     if (ptrace(PTRACE_SETSIGINFO, t->tid, 0, &e->info) < 0)
@@ -228,6 +261,9 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
 
 static void replay_task_exit(struct replayer *rp, struct ptask *t, int status)
 {
+    /* SIGKILL has no delivery stop to record: the task just died. */
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        syscall(SYS_tgkill, t->tgid, t->tid, SIGKILL);
     struct stop s;
     resume_and_wait(rp, t, PTRACE_CONT, &s);
     bool same = s.kind == STOP_EXITED &&
@@ -249,6 +285,15 @@ static void replay_event(struct replayer *rp, const struct event *ev)
         divergence(rp, "the trace names thread %d, which does not exist at this point", ev->tid);
     if (t->where == PT_COMPLETING)
         replay_complete_syscall(rp, t);
+    if (ev->type != EV_SIGNAL)
+        t->interrupted_syscall = false;
+    if (debug_enabled) {
+        regs_t r;
+        regs_get(t->tid, &r);
+        debug("event %llu %s tid %d: at rip 0x%llx rax 0x%llx orig_rax %lld where %d",
+              (unsigned long long)rp->event_no, event_type_name(ev->type), t->tid,
+              r.rip, r.rax, (long long)r.orig_rax, t->where);
+    }
     switch (ev->type) {
     case EV_SYSCALL_ENTER: replay_syscall_enter(rp, t, ev); break;
     case EV_SYSCALL_EXIT: replay_syscall_exit(rp, t, ev); break;

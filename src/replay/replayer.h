@@ -37,6 +37,8 @@ struct ptask {
     bool at_sysemu_stop;/* stopped where PTRACE_SYSEMU skipped a syscall */
     regs_t entry_regs;
     int64_t completing_result; /* PT_COMPLETING: the recorded result */
+    bool interrupted_syscall;  /* the last event was a syscall's exit with
+                                  an interrupted result (EINTR, ERESTART*) */
     struct ptask *next;
 };
 
@@ -63,6 +65,9 @@ noreturn void divergence(struct replayer *rp, const char *fmt, ...)
  * replayed as an event) and group-stops are passed over. */
 struct stop;
 void resume_and_wait(struct replayer *rp, struct ptask *t, int request, struct stop *s);
+/* The same, when a delivery of signal `expected` is the stop wanted. */
+void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int expected,
+                         struct stop *s);
 struct ptask *ptask_find(struct replayer *rp, pid_t rec_tid);
 
 /* replay/syscall_replay.c */

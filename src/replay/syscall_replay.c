@@ -206,7 +206,8 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
         execute(rp, t, NULL);
     } else if (t->where != PT_AT_ENTRY) {
         divergence(rp, "exit of %s without its entry", syscall_name(nr));
-    } else if (result < 0 && result > -4096 && syscall_info(nr)->kind == SYS_SPECIAL) {
+    } else if (result < 0 && result > -4096 && syscall_info(nr)->kind == SYS_SPECIAL &&
+               nr != SYS_rt_sigreturn /* its "result" is the restored rax */) {
         /* It failed when recorded: make it fail now without running it. */
         regs_t a = t->entry_regs;
         a.orig_rax = -1;
@@ -227,6 +228,7 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
         return;
     }
     finish_with_result(t, result);
+    t->interrupted_syscall = result == -EINTR || (result <= -512 && result >= -516);
     if ((ev->u.exit.flags & (EXITF_ECHO_STDOUT | EXITF_ECHO_STDERR)) && !rp->quiet)
         echo_output(t, ev);
 }

@@ -244,7 +244,8 @@ static const struct syscall_info table[SYSCALL_TABLE_SIZE] = {
     /* int arch_prctl(int code, unsigned long addr): ARCH_GET_FS writes *addr */
     EXEF(arch_prctl,         "xp",     0, outputs_arch_prctl),
     EMU(adjtimex,            "p",      0, OUT_FIXED_(0, SZ_TIMEX)),
-    EMU(setrlimit,           "dp",     0),
+    /* Executed: the limits change what the kernel does (stack growth, ...). */
+    EXE(setrlimit,           "dp",     0),
     EMU(chroot,              "s",      PATH),
     EMU(sync,                "",       0),
     EMU(acct,                "s",      PATH),
@@ -421,7 +422,7 @@ static const struct syscall_info table[SYSCALL_TABLE_SIZE] = {
     EMU(fanotify_init,       "xx",     0),
     EMU(fanotify_mark,       "fxxfs",  FDP),
     /* int prlimit64(pid_t pid, int res, const struct rlimit *new, struct rlimit *old) */
-    EMU(prlimit64,           "ddpp",   PROC, OUT_FIXED_(3, SZ_RLIMIT)),
+    EXE(prlimit64,           "ddpp",   PROC, OUT_FIXED_(3, SZ_RLIMIT)),
     /* int name_to_handle_at(int dirfd, const char *path, struct file_handle *h,
      *                       int *mount_id, int flags) */
     EMUF(name_to_handle_at,  "fsppx",  FDP, outputs_name_to_handle_at),
