@@ -88,11 +88,68 @@ void resume_and_wait(struct replayer *rp, struct ptask *t, int request, struct s
     resume_and_wait_sig(rp, t, request, 0, s);
 }
 
+/* From /proc/TID/status: is sig caught by a handler, ignored, or neither. */
+static int disposition(pid_t tid, int sig)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", tid);
+    FILE *f = fopen(path, "re");
+    int d = 0;
+    unsigned long long bits;
+    while (f && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "SigIgn: %llx", &bits) == 1 && (bits >> (sig - 1) & 1))
+            d = 'I';
+        if (sscanf(line, "SigCgt: %llx", &bits) == 1 && (bits >> (sig - 1) & 1))
+            d = 'C';
+    }
+    if (f)
+        fclose(f);
+    return d;
+}
+
+static bool ignored_by_default(int sig)
+{
+    return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+/* Delivers a signal that interrupted a wait with a temporary mask (see
+ * waited_with_mask): the kernel saved the thread's own mask for the
+ * handler's frame to restore; here the frame is given that mask. */
+static int deliver_after_masked_wait(struct replayer *rp, struct ptask *t, int sig)
+{
+    t->mask_after_delivery = false;
+    int d = disposition(t->tid, sig);
+    if (d == 'C') {
+        /* A single-step with the signal stops at the handler's first
+         * instruction, its frame built: fix uc_sigmask (frame + 304). */
+        if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, sig) < 0)
+            divergence(rp, "cannot deliver %s: %s", strsignal(sig), strerror(errno));
+        struct stop s;
+        stop_classify(t->tid, wait_for(t->tid), &s);
+        if (s.kind != STOP_SIGNAL || s.sig != SIGTRAP)
+            divergence(rp, "%s was not delivered to its handler", strsignal(sig));
+        regs_t r;
+        regs_get(t->tid, &r);
+        if (tracee_write(t->tid, r.rsp + 304, &t->saved_mask, sizeof t->saved_mask) < 0)
+            divergence(rp, "cannot fix the signal frame of %s", strsignal(sig));
+        return 0;
+    }
+    if (d == 'I' || ignored_by_default(sig)) {
+        /* Nothing runs; the kernel put the saved mask back. */
+        if (ptrace(PTRACE_SETSIGMASK, t->tid, sizeof t->saved_mask, &t->saved_mask) < 0)
+            die_errno("cannot set the signal mask of thread %d", t->tid);
+        return 0;
+    }
+    return sig; /* fatal: the mask no longer matters */
+}
+
 void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int expected,
                          struct stop *s)
 {
     int sig = t->pending_sig;
     t->pending_sig = 0;
+    if (sig && t->mask_after_delivery)
+        sig = deliver_after_masked_wait(rp, t, sig);
     bool skip_exit = t->at_sysemu_stop && request != PTRACE_SYSEMU;
     t->at_sysemu_stop = false;
     for (;;) {
@@ -191,9 +248,10 @@ static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_
     struct stop s;
     resume_and_wait_sig(rp, t, PTRACE_SYSEMU, e->signo, &s);
     expect(rp, &s, STOP_SIGNAL, e->signo, strsignal(e->signo));
-    /* The handler's frame must restore the mask from before the wait. */
-    if (swap && ptrace(PTRACE_SETSIGMASK, t->tid, sizeof saved_mask, &saved_mask) < 0)
-        die_errno("cannot set the signal mask of thread %d", t->tid);
+    if (swap) {
+        t->mask_after_delivery = true;
+        t->saved_mask = saved_mask;
+    }
     regs_t now;
     check_regs(rp, t->tid, &e->regs, &now);
     if (ptrace(PTRACE_SETSIGINFO, t->tid, 0, &e->info) < 0)

@@ -39,6 +39,8 @@ struct ptask {
     int64_t completing_result; /* PT_COMPLETING: the recorded result */
     bool interrupted_syscall;  /* the last event was a syscall's exit with
                                   an interrupted result (EINTR, ERESTART*) */
+    bool mask_after_delivery;  /* pending_sig interrupted a masked wait: */
+    uint64_t saved_mask;       /* ... the mask to restore after it */
     struct ptask *next;
 };
 
