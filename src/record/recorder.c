@@ -19,6 +19,7 @@
 
 #include "arch/tracee_mem.h"
 #include "arch/vdso.h"
+#include "syscalls/syscall_table.h"
 #include "common/die.h"
 #include "trace/event.h"
 #include "trace/stream.h"
@@ -284,10 +285,15 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
         return;
     case STOP_SYSCALL_ENTRY:
         record_syscall_entry(r, t);
-        resume(t, RT_IN_KERNEL);
+        /* Only a syscall that may block lets another task run meanwhile:
+         * one that cannot (kill, exit_group, ...) finishes first, so a
+         * signal it sends never lands in the middle of another task's
+         * user code. */
+        resume(t, syscall_info(t->entry_regs.orig_rax)->flags & SF_BLOCKING ? RT_IN_KERNEL
+                                                                              : RT_RUNNING);
         return;
     case STOP_SYSCALL_EXIT:
-        if (t->state != RT_IN_KERNEL) {
+        if (t->state != RT_IN_KERNEL && t->state != RT_RUNNING) {
             /* A new child's return from fork: not a syscall it entered. */
             t->state = RT_READY;
             return;

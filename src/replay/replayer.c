@@ -320,10 +320,13 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
 static void replay_task_exit(struct replayer *rp, struct ptask *t, int status)
 {
     /* SIGKILL has no delivery stop to record: the task just died. */
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-        syscall(SYS_tgkill, t->tgid, t->tid, SIGKILL);
     struct stop s;
-    resume_and_wait(rp, t, PTRACE_CONT, &s);
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+        syscall(SYS_tgkill, t->tgid, t->tid, SIGKILL);
+        stop_classify(t->tid, wait_for(t->tid), &s);
+    } else {
+        resume_and_wait(rp, t, PTRACE_CONT, &s);
+    }
     bool same = s.kind == STOP_EXITED &&
                 (WIFEXITED(status) ? WIFEXITED(s.status) && WEXITSTATUS(s.status) == WEXITSTATUS(status)
                                    : WIFSIGNALED(s.status) && WTERMSIG(s.status) == WTERMSIG(status));
