@@ -78,11 +78,18 @@ selected() {
     return 1
 }
 
-# run_timed SECONDS CMD...: exit status of CMD, 124 if it timed out.
+# run_timed SECONDS OUT ERR CMD...: runs CMD with no input, stdout to OUT and
+# stderr to ERR ("=" for OUT); its exit status, 124 if it timed out.  The two
+# subshells keep the shell's own "Aborted"/"Segmentation fault" notices (dash
+# writes them into the command's stderr file) out of ERR and off the terminal.
 run_timed() {
-    t=$1
-    shift
-    timeout -k 10 "$t" "$@"
+    t=$1 o=$2 e=$3
+    shift 3
+    if [ "$e" = "=" ]; then
+        ( (exec timeout -k 10 "$t" "$@" </dev/null >"$o" 2>&1); exit $?) 2>/dev/null
+    else
+        ( (exec timeout -k 10 "$t" "$@" </dev/null >"$o" 2>"$e"); exit $?) 2>/dev/null
+    fi
 }
 
 # Explains an exit status: "exit 3", "timed out after 60 s", "killed by signal 9".
@@ -107,7 +114,7 @@ if [ -d build/tests ]; then
         name=unit/$(basename "$bin")
         selected "$name" || continue
         log=$TMP_ROOT/unit-$(basename "$bin").log
-        run_timed "$TEST_TIMEOUT" "$bin" </dev/null >"$log" 2>&1
+        run_timed "$TEST_TIMEOUT" "$log" = "$bin"
         rc=$?
         if [ "$rc" -eq 0 ]; then
             pass "$name"
@@ -163,7 +170,7 @@ program_test() {
     set +f
 
     # The program alone must behave as its file says, or the test is broken.
-    run_timed 20 "$bin" "$@" </dev/null >"$dir/native.out" 2>"$dir/native.err"
+    run_timed 20 "$dir/native.out" "$dir/native.err" "$bin" "$@"
     rc=$?
     if [ "$rc" -ne "$expect" ]; then
         tail -n 20 "$dir/native.err" >"$dir/native.tail"
@@ -177,8 +184,8 @@ program_test() {
     fi
 
     trace=$dir/trace
-    run_timed "$TEST_TIMEOUT" "$REWIND" record -o "$trace" "$bin" "$@" \
-        </dev/null >"$dir/rec.out" 2>"$dir/rec.err"
+    run_timed "$TEST_TIMEOUT" "$dir/rec.out" "$dir/rec.err" \
+        "$REWIND" record -o "$trace" "$bin" "$@"
     rc=$?
     if [ "$rc" -ne "$expect" ]; then
         tail -n 20 "$dir/rec.err" >"$dir/rec.tail"
@@ -200,8 +207,8 @@ program_test() {
         fi
     done
 
-    run_timed "$TEST_TIMEOUT" "$REWIND" replay -a "$trace" \
-        </dev/null >"$dir/rep.out" 2>"$dir/rep.err"
+    run_timed "$TEST_TIMEOUT" "$dir/rep.out" "$dir/rep.err" \
+        "$REWIND" replay -a "$trace"
     rc=$?
     if [ "$rc" -ne 0 ]; then
         { grep '^rewind: ' "$dir/rep.err" | head -n 5
@@ -218,7 +225,7 @@ program_test() {
     done
 
     for cmd in dump ps; do
-        run_timed "$TEST_TIMEOUT" "$REWIND" "$cmd" "$trace" </dev/null >"$dir/$cmd.out" 2>"$dir/$cmd.err"
+        run_timed "$TEST_TIMEOUT" "$dir/$cmd.out" "$dir/$cmd.err" "$REWIND" "$cmd" "$trace"
         rc=$?
         if [ "$rc" -ne 0 ]; then
             fail "$name" "rewind $cmd: $(describe_status "$rc" "$TEST_TIMEOUT")" "$dir/$cmd.err"
@@ -252,7 +259,7 @@ for script in tests/real/*.sh; do
         continue
     fi
     log=$TMP_ROOT/real-$base.log
-    run_timed "$REAL_TIMEOUT" sh "$script" </dev/null >"$log" 2>&1
+    run_timed "$REAL_TIMEOUT" "$log" = sh "$script"
     rc=$?
     if [ "$rc" -eq 0 ]; then
         pass "$name"

@@ -53,8 +53,9 @@ record() {
     shift 2
     r_dir=$WORK/$r_name
     mkdir -p "$r_dir"
-    timeout -k 10 "$STEP_TIMEOUT" "$REWIND" record -o "$r_dir/trace" "$@" \
-        </dev/null >"$r_dir/rec.out" 2>"$r_dir/rec.err"
+    # (Two subshells: no "Segmentation fault" notice from the shell in rec.err.)
+    ( (exec timeout -k 10 "$STEP_TIMEOUT" "$REWIND" record -o "$r_dir/trace" "$@" \
+        </dev/null >"$r_dir/rec.out" 2>"$r_dir/rec.err"); exit $?) 2>/dev/null
     r_rc=$?
     if [ "$r_rc" -ne "$r_expect" ]; then
         show "$r_dir/rec.err"
@@ -68,8 +69,8 @@ record() {
 replay() {
     r_name=$1
     r_dir=$WORK/$r_name
-    timeout -k 10 "$STEP_TIMEOUT" "$REWIND" replay -a "$r_dir/trace" \
-        </dev/null >"$r_dir/rep.out" 2>"$r_dir/rep.err"
+    ( (exec timeout -k 10 "$STEP_TIMEOUT" "$REWIND" replay -a "$r_dir/trace" \
+        </dev/null >"$r_dir/rep.out" 2>"$r_dir/rep.err"); exit $?) 2>/dev/null
     r_rc=$?
     if [ "$r_rc" -ne 0 ]; then
         grep '^rewind: ' "$r_dir/rep.err" | head -n 5 | sed 's/^/    | /'
