@@ -76,7 +76,7 @@ static void dump_event(const struct event *ev, uint64_t *args)
         if (ev->u.exit.flags & EXITF_ECHO_STDERR)
             printf(" stderr");
         if (ev->u.exit.flags & EXITF_CANCELLED)
-            printf(" refused(ENOSYS)");
+            printf(" failed-by-recorder");
         if (ev->u.exit.flags & EXITF_MMAP_FILE)
             printf(" file=%s offset=%llu", ev->mmap_name, (unsigned long long)ev->mmap.offset);
         break;

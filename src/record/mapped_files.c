@@ -81,9 +81,15 @@ static const char *base_name(const char *path)
 
 const char *mapped_file_save(struct mapped_files *m, pid_t tid, int fd, uint64_t *size)
 {
-    char proc_link[64], path[4096];
+    char proc_link[64];
     snprintf(proc_link, sizeof proc_link, "/proc/%d/fd/%d", tid, fd);
-    int in = open(proc_link, O_RDONLY | O_CLOEXEC);
+    return saved_file_save(m, proc_link, size);
+}
+
+const char *saved_file_save(struct mapped_files *m, const char *source, uint64_t *size)
+{
+    char path[4096];
+    int in = open(source, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return NULL;
     struct stat st;
@@ -98,8 +104,8 @@ const char *mapped_file_save(struct mapped_files *m, pid_t tid, int fd, uint64_t
             *size = st.st_size;
             return s->name;
         }
-    ssize_t n = readlink(proc_link, path, sizeof path - 1);
-    path[n > 0 ? n : 0] = 0;
+    if (!realpath(source, path))
+        snprintf(path, sizeof path, "%s", source);
 
     char name[300];
     snprintf(name, sizeof name, "mmap-%d-%.200s", m->count++, base_name(path));
@@ -110,9 +116,11 @@ const char *mapped_file_save(struct mapped_files *m, pid_t tid, int fd, uint64_t
     snprintf(dest, sizeof dest, "%s/%s", m->dir, name);
     bool ok = in_system_dir(path) && link(path, dest) == 0;
     if (!ok) {
-        int out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        int out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (out < 0)
             die_errno("cannot create %s", dest);
+        /* Keep the execute bits: replay runs executables from here. */
+        fchmod(out, st.st_mode & 0755);
         if (!copy_fd(in, out))
             die_errno("cannot copy %s into the trace", path);
         close(out);

@@ -72,6 +72,7 @@ static void task_remove(struct recorder *r, struct rtask *t)
         }
     if (r->last_run == t)
         r->last_run = NULL;
+    free(t->exec_path);
     free(t);
 }
 
@@ -175,6 +176,22 @@ static char *read_cmdline(pid_t tid, uint32_t *argc, uint32_t *len)
     return buf;
 }
 
+void note_exec_path(struct rtask *t, const char *path)
+{
+    free(t->exec_path);
+    char buf[4096 + 64];
+    if (!strncmp(path, "/proc/self/", 11) || !strncmp(path, "/proc/thread-self/", 18)) {
+        /* The tracee's /proc/self, not the recorder's. */
+        snprintf(buf, sizeof buf, "/proc/%d/%s", t->tid, strchr(path + 6, '/') + 1);
+        t->exec_path = xstrdup(buf);
+    } else if (path[0] == '/') {
+        t->exec_path = xstrdup(path);
+    } else {
+        snprintf(buf, sizeof buf, "/proc/%d/cwd/%s", t->tid, path);
+        t->exec_path = xstrdup(buf);
+    }
+}
+
 void record_exec(struct recorder *r, struct rtask *t)
 {
     struct ev_exec ex = {0};
@@ -188,12 +205,21 @@ void record_exec(struct recorder *r, struct rtask *t)
     exe[n > 0 ? n : 0] = 0;
     uint32_t cmd_len;
     char *cmd = read_cmdline(t->tid, &ex.argc, &cmd_len);
-    ex.strings_len = strlen(exe) + 1 + cmd_len;
-    struct iovec tail[3] = {{stack, ex.stack_len}, {exe, strlen(exe) + 1}, {cmd, cmd_len}};
-    event_write(r->events, EV_EXEC, t->tid, &ex, sizeof ex, tail, 3);
+    /* The executed file goes into the trace, so replay never depends on
+     * it staying the same on disk. */
+    uint64_t size;
+    const char *saved = t->exec_path ? saved_file_save(r->files, t->exec_path, &size) : NULL;
+    if (!saved)
+        saved = "";
+    ex.strings_len = strlen(exe) + 1 + cmd_len + strlen(saved) + 1;
+    struct iovec tail[4] = {{stack, ex.stack_len}, {exe, strlen(exe) + 1}, {cmd, cmd_len},
+                            {(void *)saved, strlen(saved) + 1}};
+    event_write(r->events, EV_EXEC, t->tid, &ex, sizeof ex, tail, 4);
     r->nevents++;
     free(stack);
     free(cmd);
+    free(t->exec_path);
+    t->exec_path = NULL;
     vdso_patch(t->tid);
 }
 
@@ -407,6 +433,7 @@ int record_run(const struct record_options *opt)
     r->root = root;
     write_init(r, root, opt->exe, opt->argv, envp, cwd);
     struct rtask *t0 = task_add(r, root, root, RT_READY);
+    note_exec_path(t0, opt->exe);
     record_exec(r, t0);
 
     while (r->tasks) {

@@ -33,8 +33,9 @@ struct rtask {
     enum rtask_state state;
     int pending_sig;      /* delivered at the next resume */
     regs_t entry_regs;    /* at the current syscall's entry */
-    bool cancelled;       /* the recorder made this syscall fail */
+    int cancelled;        /* errno the recorder made this syscall fail with */
     bool exec_seen;       /* PTRACE_EVENT_EXEC during this syscall */
+    char *exec_path;      /* the file an execve in progress names */
     pid_t vfork_child;    /* a vfork child that has not exec'd or exited yet */
     bool held;            /* a stop waiting for vfork_child (held_status) */
     int held_status;
@@ -61,6 +62,8 @@ struct recorder {
 
 /* record/recorder.c: the start of a new program image after execve. */
 void record_exec(struct recorder *r, struct rtask *t);
+/* Notes the file an execve names (resolved against the tracee's cwd). */
+void note_exec_path(struct rtask *t, const char *path);
 /* record/syscall_record.c */
 void record_syscall_entry(struct recorder *r, struct rtask *t);
 void record_syscall_exit(struct recorder *r, struct rtask *t);
@@ -72,4 +75,6 @@ struct mapped_files *mapped_files_new(const char *trace_dir);
 /* Saves the file behind the tracee's fd into the trace (once per file
  * version); returns its name inside the trace directory. */
 const char *mapped_file_save(struct mapped_files *m, pid_t tid, int fd, uint64_t *size);
+/* The same for a file named by path (an executable). */
+const char *saved_file_save(struct mapped_files *m, const char *path, uint64_t *size);
 

@@ -23,15 +23,21 @@ static bool refused(long nr)
     return nr == SYS_rseq || si->kind == SYS_UNSUPPORTED || si->kind == SYS_UNKNOWN;
 }
 
-/* Syscalls whose kernel-side effects cannot be replayed are made to fail
- * with ENOSYS, which programs already handle: glibc falls back from rseq,
- * most programs from io_uring and friends. */
-static void cancel(struct recorder *r, struct rtask *t, long nr)
+/* Makes the syscall fail with -err without running it. */
+static void cancel(struct rtask *t, int err)
 {
     regs_t regs = t->entry_regs;
     regs.orig_rax = -1;
     regs_set(t->tid, &regs);
-    t->cancelled = true;
+    t->cancelled = err;
+}
+
+/* Syscalls whose kernel-side effects cannot be replayed are made to fail
+ * with ENOSYS, which programs already handle: glibc falls back from rseq,
+ * most programs from io_uring and friends. */
+static void refuse(struct recorder *r, struct rtask *t, long nr)
+{
+    cancel(t, ENOSYS);
     if (nr == SYS_rseq || nr < 0 || nr >= SYSCALL_TABLE_SIZE)
         return;
     if (!(r->warned[nr / 8] & (1 << (nr % 8)))) {
@@ -40,17 +46,42 @@ static void cancel(struct recorder *r, struct rtask *t, long nr)
     }
 }
 
+static int our_output(struct recorder *r, pid_t tid, int fd);
+
+/* Copies between fds (sendfile, splice, copy_file_range) move data the
+ * program never holds in memory; when it goes to the recorder's stdout or
+ * stderr, replay could not show it.  They are refused with EINVAL there,
+ * and programs fall back to read and write, which replay can show. */
+static bool copies_to_our_output(struct recorder *r, struct rtask *t, long nr)
+{
+    int out_fd;
+    switch (nr) {
+    case SYS_sendfile: out_fd = t->entry_regs.rdi; break;
+    case SYS_copy_file_range: case SYS_splice: out_fd = t->entry_regs.rdx; break;
+    case SYS_tee: out_fd = t->entry_regs.rsi; break;
+    default: return false;
+    }
+    return our_output(r, t->tid, out_fd) != 0;
+}
+
 void record_syscall_entry(struct recorder *r, struct rtask *t)
 {
     regs_get(t->tid, &t->entry_regs);
-    t->cancelled = false;
+    t->cancelled = 0;
     t->exec_seen = false;
     struct ev_syscall_enter e = {.regs = t->entry_regs};
     event_write(r->events, EV_SYSCALL_ENTER, t->tid, &e, sizeof e, NULL, 0);
     r->nevents++;
     long nr = t->entry_regs.orig_rax;
     if (refused(nr))
-        cancel(r, t, nr);
+        refuse(r, t, nr);
+    else if (copies_to_our_output(r, t, nr))
+        cancel(t, EINVAL);
+    if (nr == SYS_execve) {
+        char path[4096];
+        if (tracee_read_str(t->tid, t->entry_regs.rdi, path, sizeof path) > 0)
+            note_exec_path(t, path);
+    }
 }
 
 /* Which of the recorder's own stdout (1) or stderr (2) the tracee's fd
@@ -100,6 +131,10 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
 
     if (t->cancelled) {
         x.flags |= EXITF_CANCELLED;
+        x.result = result = -t->cancelled;
+        regs.rax = result;
+        regs.orig_rax = nr;
+        regs_set(t->tid, &regs);
     } else {
         struct sys_call c = {.tid = t->tid, .nr = nr, .result = result};
         for (int i = 0; i < 6; i++)

@@ -32,6 +32,7 @@ static void kill_tracees(void)
         return;
     for (struct ptask *t = active->tasks; t; t = t->next)
         kill(t->tid, SIGKILL);
+    exec_dir_remove(active);
     active = NULL;
 }
 
@@ -304,12 +305,25 @@ static void apply_exec(struct replayer *rp, struct ptask *t, const struct event 
     t->where = PT_STOPPED;
 }
 
+static const char *saved_exe(const struct event *ev)
+{
+    return event_string(ev->strings, ev->strings_len, 1 + ev->u.exec.argc);
+}
+
 static void replay_exec(struct replayer *rp, struct ptask *t, const struct event *ev)
 {
     if (t->where != PT_AT_ENTRY)
         divergence(rp, "an exec outside an execve syscall");
+    /* Point execve at the trace's copy, through a same-length name. */
+    char *link = NULL, path[4096];
+    ssize_t len = -1;
+    if (t->entry_regs.orig_rax == SYS_execve)
+        len = tracee_read_str(t->tid, t->entry_regs.rdi, path, sizeof path);
+    if (len > 0 && (link = exec_link_create(rp, len, saved_exe(ev))))
+        tracee_write(t->tid, t->entry_regs.rdi, link, len);
     struct stop s;
     resume_and_wait(rp, t, PTRACE_SYSCALL, &s);
+    exec_link_remove(rp, link);
     if (s.kind != STOP_EVENT || s.event != PTRACE_EVENT_EXEC)
         expect(rp, &s, STOP_EVENT, 0, "the exec of a new program");
     resume_and_wait(rp, t, PTRACE_SYSCALL, &s);
@@ -421,9 +435,15 @@ int replay_run(const struct replay_options *opt)
     char *strings = xmalloc(init.strings_len);
     memcpy(strings, init.strings, init.strings_len);
     const struct ev_init *in = &init.u.init;
+    const char *exe = event_string(strings, init.strings_len, 0);
+    if (!next_event(rp, &ev) || ev.type != EV_EXEC)
+        die("%s: the trace does not start with the program's exec", rp->dir);
+    rp->ev = &ev;
+    exec_dir_create(rp);
+    char *link = exec_link_create(rp, strlen(exe), saved_exe(&ev));
     struct spawn_spec spec = {
-        .exe = event_string(strings, init.strings_len, 0),
-        .cwd = event_string(strings, init.strings_len, 1),
+        .exe = link ? link : exe,
+        .cwd = rp->exec_dir,
         .argv = string_vector(strings, init.strings_len, 2, in->argc),
         .envp = string_vector(strings, init.strings_len, 2 + in->argc, in->envc),
         .no_core = true,
@@ -433,11 +453,8 @@ int replay_run(const struct replay_options *opt)
     die_hook = kill_tracees;
     rp->event_no = 2;
     pid_t root = tracee_spawn(&spec);
+    exec_link_remove(rp, link);
     struct ptask *t0 = ptask_add(rp, init.tid, root, root);
-
-    if (!next_event(rp, &ev) || ev.type != EV_EXEC)
-        die("%s: the trace does not start with the program's exec", rp->dir);
-    rp->ev = &ev;
     apply_exec(rp, t0, &ev);
 
     bool complete = true;
@@ -456,6 +473,7 @@ int replay_run(const struct replay_options *opt)
             rp->cut_off ? " (the recording was cut off)" : "");
     die_hook = NULL;
     active = NULL;
+    exec_dir_remove(rp);
     event_reader_close(rp->reader);
     free(strings);
     free((void *)spec.argv);

@@ -56,6 +56,8 @@ struct replayer {
     const struct event *ev;
     bool quiet;
     struct file_cache *files;
+    char *exec_dir;      /* replayed tasks' cwd, holding links to executables */
+    unsigned exec_links;
 };
 
 /* replay/replayer.c */
@@ -77,6 +79,14 @@ void replay_syscall_enter(struct replayer *rp, struct ptask *t, const struct eve
 void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct event *ev);
 /* Waits for a PT_COMPLETING task's syscall exit and applies its result. */
 void replay_complete_syscall(struct replayer *rp, struct ptask *t);
+
+/* replay/exec_files.c */
+void exec_dir_create(struct replayer *rp);
+void exec_dir_remove(struct replayer *rp);
+/* A link in exec_dir, named with exactly len characters, to the trace's
+ * saved_name; NULL when no such name is possible.  Returns the name. */
+char *exec_link_create(struct replayer *rp, size_t len, const char *saved_name);
+void exec_link_remove(struct replayer *rp, char *name);
 
 /* replay/file_cache.c: open files saved in the trace directory. */
 struct file_cache *file_cache_new(const char *dir);

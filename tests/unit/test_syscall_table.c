@@ -161,7 +161,7 @@ static void test_kinds(void)
         "dup", "dup3", "wait4", "waitid", "kill", "tgkill", "tkill", "getpid", "gettid",
         "getppid", "getrandom", "clock_gettime", "nanosleep", "futex", "prctl",
         "personality", "sched_yield", "getdents64", "readlink", "uname", "lseek",
-        "pread64", "access", "faccessat2", "umask", "getcwd", "sysinfo", "prlimit64"};
+        "pread64", "access", "faccessat2", "umask", "getcwd", "sysinfo", "getrlimit"};
     static const char *unsupported[] = {"io_uring_setup", "io_uring_enter",
         "io_uring_register", "io_setup", "io_submit", "ptrace", "process_vm_readv",
         "process_vm_writev", "userfaultfd", "perf_event_open", "bpf", "shmget", "shmat",
