@@ -58,6 +58,7 @@ struct recorder {
     ino_t out_ino[3];
     struct mapped_files *files;
     char warned[512 / 8]; /* unsupported syscalls already warned about */
+    bool shared_file_maps;  /* some task has mapped a file MAP_SHARED */
 };
 
 /* record/recorder.c: the start of a new program image after execve. */
@@ -70,6 +71,11 @@ void record_syscall_exit(struct recorder *r, struct rtask *t);
 /* record/signal_record.c: returns true when the task should be resumed at
  * once (it keeps running user code). */
 bool record_signal_stop(struct recorder *r, struct rtask *t, int sig);
+/* record/shared_file_writes.c: the MAP_SHARED mappings of the file a
+ * write-like call c wrote to, restricted to the bytes it wrote. */
+struct sys_call;
+struct mem_region;
+int shared_mapping_regions(pid_t tid, const struct sys_call *c, struct mem_region *out, int max);
 /* record/mapped_files.c */
 struct mapped_files *mapped_files_new(const char *trace_dir);
 /* Saves the file behind the tracee's fd into the trace (once per file

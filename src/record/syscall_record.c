@@ -15,7 +15,7 @@
 #include "syscalls/syscall_table.h"
 #include "trace/event.h"
 
-#define MAX_REGIONS 64
+#define MAX_REGIONS (SYS_OUTPUTS_MAX + 64)
 
 static bool refused(long nr)
 {
@@ -112,8 +112,24 @@ static uint32_t echo_flags(struct recorder *r, struct rtask *t, const struct sys
     }
 }
 
+/* Regions written by the syscall, plus, for a write to a file that the
+ * process maps MAP_SHARED, the mapped bytes the write changed. */
+static int written_regions(struct recorder *r, struct rtask *t, const struct syscall_info *si,
+                           int64_t result, struct mem_region *mr, int max)
+{
+    struct sys_call c = {.tid = t->tid, .nr = t->entry_regs.orig_rax, .result = result};
+    for (int i = 0; i < 6; i++)
+        c.args[i] = regs_arg(&t->entry_regs, i);
+    int n = syscall_outputs(&c, mr, max);
+    if (r->shared_file_maps && (si->flags & SF_WRITE_OUT) && result > 0)
+        n += shared_mapping_regions(t->tid, &c, mr + n, max - n);
+    return n;
+}
+
 void record_syscall_exit(struct recorder *r, struct rtask *t)
 {
+    static struct mem_region mr[MAX_REGIONS];
+    static struct ev_region regions[MAX_REGIONS];
     regs_t regs;
     regs_get(t->tid, &regs);
     long nr = t->entry_regs.orig_rax;
@@ -121,7 +137,6 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
     const struct syscall_info *si = syscall_info(nr);
 
     struct ev_syscall_exit x = {.nr = nr, .result = result};
-    struct ev_region regions[MAX_REGIONS];
     struct iovec tail[4];
     int ntail = 0;
     uint8_t *data = NULL;
@@ -136,11 +151,7 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
         regs.orig_rax = nr;
         regs_set(t->tid, &regs);
     } else {
-        struct sys_call c = {.tid = t->tid, .nr = nr, .result = result};
-        for (int i = 0; i < 6; i++)
-            c.args[i] = regs_arg(&t->entry_regs, i);
-        struct mem_region mr[MAX_REGIONS];
-        int n = syscall_outputs(&c, mr, MAX_REGIONS);
+        int n = written_regions(r, t, si, result, mr, MAX_REGIONS);
         for (int i = 0; i < n; i++)
             total += mr[i].len;
         data = xmalloc(total);
@@ -160,6 +171,8 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
                 mf.offset = t->entry_regs.r9;
                 mf.name_len = strlen(mname);
                 x.flags |= EXITF_MMAP_FILE;
+                if (t->entry_regs.r10 & MAP_SHARED)
+                    r->shared_file_maps = true;
             }
         }
     }

@@ -141,7 +141,9 @@ static void replay_mmap(struct replayer *rp, struct ptask *t, const struct event
     if (file || !(flags & MAP_ANONYMOUS)) {
         /* The file's bytes come from the trace, not from the fd (which
          * replay never opened). */
-        flags = (flags & ~(MAP_SHARED | MAP_SHARED_VALIDATE)) | MAP_PRIVATE | MAP_ANONYMOUS;
+        int type = (flags & MAP_SHARED_VALIDATE) == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED;
+        /* Shared stays shared, so processes forked later share it too. */
+        flags = (flags & ~MAP_SHARED_VALIDATE) | type | MAP_ANONYMOUS;
         a.r8 = -1;
         a.r9 = 0;
     }
