@@ -141,8 +141,11 @@ static void replay_mmap(struct replayer *rp, struct ptask *t, const struct event
     if (file || !(flags & MAP_ANONYMOUS)) {
         /* The file's bytes come from the trace, not from the fd (which
          * replay never opened). */
-        int type = (flags & MAP_SHARED_VALIDATE) == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED;
-        /* Shared stays shared, so processes forked later share it too. */
+        int type = (flags & MAP_SHARED_VALIDATE) != MAP_PRIVATE && (a.rdx & PROT_WRITE)
+                       ? MAP_SHARED : MAP_PRIVATE;
+        /* A writable shared mapping stays shared, so processes forked
+         * later share its stores.  (A read-only shared one is made
+         * private: /proc/PID/mem cannot fill read-only shared memory.) */
         flags = (flags & ~MAP_SHARED_VALIDATE) | type | MAP_ANONYMOUS;
         a.r8 = -1;
         a.r9 = 0;
