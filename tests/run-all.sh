@@ -5,7 +5,8 @@
 #   programs/NAME  tests/programs/NAME.c is compiled, run natively (to check the
 #                  program itself), recorded, replayed; the recorder must exit with
 #                  the expected status, the replay must exit 0 and print exactly the
-#                  recorded stdout and stderr; `dump` and `ps` must work on the trace.
+#                  recorded stdout and stderr; a second `replay -q` must exit 0 and
+#                  print nothing; `dump` and `ps` must work on the trace.
 #   real/NAME      tests/real/NAME.sh, a self-contained script: exit 0 means pass.
 #
 # Run from anywhere: sh tests/run-all.sh   (`make test` does, after `make all unit`)
@@ -223,6 +224,20 @@ program_test() {
             return
         fi
     done
+
+    # A second replay, silenced: reaches the end again and prints nothing.
+    run_timed "$TEST_TIMEOUT" "$dir/repq.out" "$dir/repq.err" \
+        "$REWIND" replay -q -a "$trace"
+    rc=$?
+    if [ "$rc" -ne 0 ]; then
+        fail "$name" "replay -q (a second replay): $(describe_status "$rc" "$TEST_TIMEOUT")" "$dir/repq.err"
+        return
+    fi
+    if [ -s "$dir/repq.out" ] || [ -s "$dir/repq.err" ]; then
+        cat "$dir/repq.out" "$dir/repq.err" >"$dir/repq.all"
+        fail "$name" "replay -q printed output" "$dir/repq.all"
+        return
+    fi
 
     for cmd in dump ps; do
         run_timed "$TEST_TIMEOUT" "$dir/$cmd.out" "$dir/$cmd.err" "$REWIND" "$cmd" "$trace"
