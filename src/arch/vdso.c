@@ -66,7 +66,8 @@ static void syscall_stub(unsigned char out[8], int nr)
     out[7] = 0xc3;
 }
 
-static int patch_symbols(pid_t tid, unsigned long base, const unsigned char *img, size_t size)
+static int patch_symbols(pid_t tid, unsigned long base, const unsigned char *img, size_t size,
+                         uint64_t *syscall_insn)
 {
     const Elf64_Ehdr *eh = (const void *)img;
     if (size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
@@ -108,14 +109,16 @@ static int patch_symbols(pid_t tid, unsigned long base, const unsigned char *img
                 if (tracee_write(tid, at, stub, sizeof stub) < 0)
                     die_errno("cannot patch the vDSO of process %d", tid);
                 patched++;
+                *syscall_insn = at + 5; /* the stub's syscall instruction */
             }
         }
     }
     return patched;
 }
 
-int vdso_patch(pid_t tid)
+int vdso_patch(pid_t tid, uint64_t *syscall_insn)
 {
+    *syscall_insn = 0;
     unsigned long base = vdso_base(tid);
     if (!base)
         return 0;
@@ -125,7 +128,7 @@ int vdso_patch(pid_t tid)
     unsigned char *img = xmalloc(size);
     int n = 0;
     if (tracee_read(tid, base, img, size) == (ssize_t)size)
-        n = patch_symbols(tid, base, img, size);
+        n = patch_symbols(tid, base, img, size, syscall_insn);
     free(img);
     return n;
 }

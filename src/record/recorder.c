@@ -220,7 +220,8 @@ void record_exec(struct recorder *r, struct rtask *t)
     free(cmd);
     free(t->exec_path);
     t->exec_path = NULL;
-    vdso_patch(t->tid);
+    uint64_t syscall_insn;
+    vdso_patch(t->tid, &syscall_insn);
 }
 
 static void record_clone(struct recorder *r, struct rtask *parent, int event)

@@ -239,6 +239,9 @@ static bool waited_with_mask(struct ptask *t, uint64_t *mask)
 
 static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_signal *e)
 {
+    if ((e->flags & SIGF_SYNC) && e->signo == SIGBUS && e->info.si_code == BUS_ADRERR &&
+        replay_sigbus(rp, t, e))
+        return;
     uint64_t temp_mask, saved_mask = 0;
     bool swap = !(e->flags & SIGF_SYNC) && waited_with_mask(t, &temp_mask);
     if (swap && (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof saved_mask, &saved_mask) < 0 ||
@@ -286,6 +289,7 @@ static void replay_clone(struct replayer *rp, struct ptask *t, const struct ev_c
     pid_t child = msg;
     struct ptask *ct = ptask_add(rp, c->child_tid, child, (c->flags & CLONE_THREAD) ? t->tgid : child);
     ct->fresh = true;
+    ct->syscall_insn = t->syscall_insn;
     /* Its first stop is the SIGSTOP every traced child starts with. */
     struct stop cs;
     stop_classify(child, wait_for(child), &cs);
@@ -301,7 +305,7 @@ static void apply_exec(struct replayer *rp, struct ptask *t, const struct event 
     check_regs(rp, t->tid, &ev->u.exec.regs, &now);
     if (tracee_write(t->tid, ev->u.exec.stack_addr, ev->stack, ev->u.exec.stack_len) < 0)
         divergence(rp, "cannot restore the initial stack");
-    vdso_patch(t->tid);
+    vdso_patch(t->tid, &t->syscall_insn);
     t->where = PT_STOPPED;
 }
 

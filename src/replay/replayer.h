@@ -36,6 +36,7 @@ struct ptask {
     bool fresh;         /* new child: may report its fork's exit stop */
     bool at_sysemu_stop;/* stopped where PTRACE_SYSEMU skipped a syscall */
     regs_t entry_regs;
+    uint64_t syscall_insn;     /* a syscall instruction in its vDSO stubs */
     int64_t completing_result; /* PT_COMPLETING: the recorded result */
     bool interrupted_syscall;  /* the last event was a syscall's exit with
                                   an interrupted result (EINTR, ERESTART*) */
@@ -79,6 +80,9 @@ void replay_syscall_enter(struct replayer *rp, struct ptask *t, const struct eve
 void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct event *ev);
 /* Waits for a PT_COMPLETING task's syscall exit and applies its result. */
 void replay_complete_syscall(struct replayer *rp, struct ptask *t);
+
+/* replay/sigbus_replay.c: false when the SIGBUS needs no arranging. */
+bool replay_sigbus(struct replayer *rp, struct ptask *t, const struct ev_signal *e);
 
 /* replay/exec_files.c */
 void exec_dir_create(struct replayer *rp);

@@ -3,6 +3,7 @@
  * personality, same rdtsc trapping, same exec path). */
 #pragma once
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define TRACE_OPTIONS                                                             \
@@ -44,3 +45,10 @@ struct stop {
 void stop_classify(pid_t tid, int status, struct stop *s);
 /* Waits for tid specifically (EINTR retried); dies if it does not exist. */
 int wait_for(pid_t tid);
+
+/* Runs syscall nr(a0, a1, a2) in the stopped tracee and restores its
+ * registers; returns the syscall's result (-errno on failure).
+ * at_sysemu_stop: the tracee sits at a PTRACE_SYSEMU syscall-entry stop.
+ * Afterwards the tracee is at a syscall-exit stop. */
+long remote_syscall(pid_t tid, uint64_t syscall_insn, bool at_sysemu_stop, long nr,
+                    uint64_t a0, uint64_t a1, uint64_t a2);
