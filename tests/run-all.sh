@@ -14,7 +14,9 @@
 #   REWIND        the binary under test (default build/bin/rewind)
 #   TESTS_FILTER  run only the tests whose name (e.g. programs/pipe) contains it
 #   TEST_TIMEOUT  seconds allowed for one record or replay (default 60)
-#   REAL_TIMEOUT  seconds allowed for one tests/real script (default 600)
+#   REAL_TIMEOUT  seconds allowed for one tests/real script (default 300)
+#   TESTS_BUDGET  seconds for the whole run (default 3600); tests not started by
+#                 then fail as "not run", so a hanging rewind cannot outlast CI
 #   KEEP_TMP      if non-empty, keep the temp directory and say where it is
 
 set -u
@@ -29,7 +31,9 @@ case $REWIND in
 esac
 export REWIND
 TEST_TIMEOUT=${TEST_TIMEOUT:-60}
-REAL_TIMEOUT=${REAL_TIMEOUT:-600}
+REAL_TIMEOUT=${REAL_TIMEOUT:-300}
+TESTS_BUDGET=${TESTS_BUDGET:-3600}
+START_TIME=$(date +%s)
 FILTER=${TESTS_FILTER:-}
 PROGRAMS_OUT=$ROOT/build/programs
 
@@ -71,12 +75,20 @@ fail() {
     fi
 }
 
+# selected NAME: whether to run NAME (TESTS_FILTER); a test selected after
+# the time budget is used up fails as not run.
 selected() {
-    [ -z "$FILTER" ] && return 0
-    case $1 in
-    *"$FILTER"*) return 0 ;;
-    esac
-    return 1
+    if [ -n "$FILTER" ]; then
+        case $1 in
+        *"$FILTER"*) ;;
+        *) return 1 ;;
+        esac
+    fi
+    if [ $(($(date +%s) - START_TIME)) -ge "$TESTS_BUDGET" ]; then
+        fail "$1" "not run: the suite's time budget of $TESTS_BUDGET s is used up"
+        return 1
+    fi
+    return 0
 }
 
 # run_timed SECONDS OUT ERR CMD...: runs CMD with no input, stdout to OUT and

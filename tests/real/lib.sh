@@ -8,7 +8,7 @@
 #
 # A script exits 0 when it passes; on failure it says why on stdout.
 # Environment: REWIND (default build/bin/rewind), REAL_STEP_TIMEOUT (seconds
-# for one record or replay, default 300).
+# for one record or replay, default 120).
 
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,7 +18,7 @@ case $REWIND in
 */*) REWIND=$ROOT/$REWIND ;;
 *) REWIND=$(command -v "$REWIND" 2>/dev/null || echo "$REWIND") ;;
 esac
-STEP_TIMEOUT=${REAL_STEP_TIMEOUT:-300}
+STEP_TIMEOUT=${REAL_STEP_TIMEOUT:-120}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rewind-real.XXXXXX") || exit 2
 trap 'rm -rf "$WORK"' EXIT
