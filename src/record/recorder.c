@@ -368,6 +368,22 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
     }
 }
 
+static void push_waiting_stop(struct recorder *r, pid_t tid, int status)
+{
+    if (r->nwaiting == r->waiting_cap) {
+        r->waiting_cap = r->waiting_cap ? 2 * r->waiting_cap : 16;
+        r->waiting = xrealloc(r->waiting, r->waiting_cap * sizeof *r->waiting);
+    }
+    r->waiting[r->nwaiting++] = (struct waiting_stop){tid, status};
+}
+
+static void pop_waiting_stop(struct recorder *r)
+{
+    struct waiting_stop w = r->waiting[0];
+    memmove(r->waiting, r->waiting + 1, --r->nwaiting * sizeof *r->waiting);
+    handle_stop(r, w.tid, w.status);
+}
+
 static volatile sig_atomic_t forwarded_signal;
 static void on_terminate(int sig) { forwarded_signal = sig; }
 
@@ -442,11 +458,17 @@ int record_run(const struct record_options *opt)
             kill(r->root, forwarded_signal);
             forwarded_signal = 0;
         }
-        if (!running_task(r)) {
+        struct rtask *running = running_task(r);
+        if (!running && r->nwaiting) {
+            pop_waiting_stop(r);
+            continue;
+        }
+        if (!running) {
             struct rtask *next = pick_next(r);
             if (next) {
                 r->last_run = next;
                 resume(next, RT_RUNNING);
+                running = next;
             }
         }
         int status;
@@ -458,11 +480,18 @@ int record_run(const struct record_options *opt)
                 break;
             die_errno("waitpid");
         }
-        handle_stop(r, tid, status);
+        /* Another task's stop waits until the running one stops: what the
+         * running one does (a thread's exit clearing its tid, a wake-up)
+         * may be why the other stopped, and replay must see it first. */
+        if (running && running->tid != tid)
+            push_waiting_stop(r, tid, status);
+        else
+            handle_stop(r, tid, status);
     }
     die_hook = NULL;
     active = NULL;
     stream_writer_close(r->events);
+    free(r->waiting);
     free(envp);
     free(r->dir);
     if (!r->root_exited)

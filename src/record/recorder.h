@@ -45,6 +45,11 @@ struct rtask {
 struct stream_writer;
 struct mapped_files;
 
+struct waiting_stop {
+    pid_t tid;
+    int status;
+};
+
 struct recorder {
     struct stream_writer *events;
     char *dir;
@@ -59,6 +64,8 @@ struct recorder {
     struct mapped_files *files;
     char warned[512 / 8]; /* unsupported syscalls already warned about */
     bool shared_file_maps;  /* some task has mapped a file MAP_SHARED */
+    struct waiting_stop *waiting; /* stops reported while another task ran */
+    int nwaiting, waiting_cap;
 };
 
 /* record/recorder.c: the start of a new program image after execve. */

@@ -275,6 +275,29 @@ static void replay_rdtsc(struct replayer *rp, struct ptask *t, const struct ev_r
     t->where = PT_STOPPED;
 }
 
+/* CLONE_PARENT_SETTID and CLONE_CHILD_SETTID made the kernel store the
+ * new thread id in memory (glibc keeps it in the thread descriptor, and
+ * uses it as a lock owner); the program must find the recorded one. */
+static void put_recorded_tids(struct ptask *parent, struct ptask *child, const struct ev_clone *c)
+{
+    const regs_t *r = &parent->entry_regs;
+    uint64_t ptid = 0, ctid = 0;
+    if (r->orig_rax == SYS_clone) {
+        ptid = r->rdx;
+        ctid = r->r10;
+    } else if (r->orig_rax == SYS_clone3) {
+        uint64_t args[4] = {0};
+        tracee_read(parent->tid, r->rdi, args, sizeof args);
+        ctid = args[2];
+        ptid = args[3];
+    }
+    int32_t tid = c->child_tid;
+    if ((c->flags & CLONE_PARENT_SETTID) && ptid)
+        tracee_write(parent->tid, ptid, &tid, sizeof tid);
+    if ((c->flags & CLONE_CHILD_SETTID) && ctid)
+        tracee_write(child->tid, ctid, &tid, sizeof tid);
+}
+
 static void replay_clone(struct replayer *rp, struct ptask *t, const struct ev_clone *c)
 {
     if (t->where != PT_AT_ENTRY)
@@ -297,6 +320,7 @@ static void replay_clone(struct replayer *rp, struct ptask *t, const struct ev_c
         expect(rp, &cs, STOP_SIGNAL, SIGSTOP, "the new task's first stop");
     ct->where = PT_STOPPED;
     t->where = PT_IN_SYSCALL;
+    put_recorded_tids(t, ct, c);
 }
 
 static void apply_exec(struct replayer *rp, struct ptask *t, const struct event *ev)

@@ -209,6 +209,7 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
     } else if (t->where == PT_IN_SYSCALL) {
         /* fork/clone after its new-task event. */
         execute(rp, t, NULL);
+        write_regions(rp, t, ev);
     } else if (t->where != PT_AT_ENTRY) {
         divergence(rp, "exit of %s without its entry", syscall_name(nr));
     } else if (result < 0 && result > -4096 && syscall_info(nr)->kind == SYS_SPECIAL &&
