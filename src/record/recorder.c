@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arch/tracee_mem.h"
@@ -384,6 +385,21 @@ static void pop_waiting_stop(struct recorder *r)
     handle_stop(r, w.tid, w.status);
 }
 
+/* A recording cut off by kill -9 replays up to its last complete block:
+ * write one at least every FLUSH_INTERVAL_NS. */
+#define FLUSH_INTERVAL_NS 200000000ll
+
+static void flush_now_and_then(struct recorder *r)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    long long now = ts.tv_sec * 1000000000ll + ts.tv_nsec;
+    if (now - r->last_flush_ns >= FLUSH_INTERVAL_NS) {
+        stream_flush(r->events);
+        r->last_flush_ns = now;
+    }
+}
+
 static volatile sig_atomic_t forwarded_signal;
 static void on_terminate(int sig) { forwarded_signal = sig; }
 
@@ -487,6 +503,7 @@ int record_run(const struct record_options *opt)
             push_waiting_stop(r, tid, status);
         else
             handle_stop(r, tid, status);
+        flush_now_and_then(r);
     }
     die_hook = NULL;
     active = NULL;

@@ -66,6 +66,7 @@ struct recorder {
     bool shared_file_maps;  /* some task has mapped a file MAP_SHARED */
     struct waiting_stop *waiting; /* stops reported while another task ran */
     int nwaiting, waiting_cap;
+    long long last_flush_ns;
 };
 
 /* record/recorder.c: the start of a new program image after execve. */

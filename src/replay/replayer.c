@@ -496,9 +496,9 @@ int replay_run(const struct replay_options *opt)
         reap_orphans(rp);
     }
     if (!complete)
-        die("%s: the trace ends after event %llu while the program was still running%s",
-            rp->dir, (unsigned long long)rp->event_no - 1,
-            rp->cut_off ? " (the recording was cut off)" : "");
+        die("%s: the trace ends after event %llu while the program was still running "
+            "(the recording was cut off%s)", rp->dir, (unsigned long long)rp->event_no - 1,
+            rp->cut_off ? " inside a block" : "");
     die_hook = NULL;
     active = NULL;
     exec_dir_remove(rp);
