@@ -78,6 +78,14 @@ struct ptask *ptask_find(struct replayer *rp, pid_t rec_tid);
 /* replay/syscall_replay.c */
 void replay_syscall_enter(struct replayer *rp, struct ptask *t, const struct event *ev);
 void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct event *ev);
+/* Runs the syscall at t's entry stop (with args in place of its own
+ * registers when non-NULL) to its exit stop; returns the kernel's answer. */
+int64_t replay_execute(struct replayer *rp, struct ptask *t, const regs_t *args);
+/* Leaves t as the recorded syscall left it: result in rax, arguments back. */
+void finish_with_result(struct ptask *t, int64_t result);
+/* replay/mmap_replay.c */
+void replay_mmap(struct replayer *rp, struct ptask *t, const struct event *ev);
+void replay_mremap(struct replayer *rp, struct ptask *t, int64_t result);
 /* Waits for a PT_COMPLETING task's syscall exit and applies its result. */
 void replay_complete_syscall(struct replayer *rp, struct ptask *t);
 

@@ -101,7 +101,7 @@ static void echo_output(struct ptask *t, const struct event *ev)
 /* Leaves the thread as the recorded syscall left it: its result in rax,
  * and the argument registers we may have rewritten put back.  Other
  * registers are as the kernel left them (arch_prctl changed fs_base). */
-static void finish_with_result(struct ptask *t, int64_t result)
+void finish_with_result(struct ptask *t, int64_t result)
 {
     regs_t r;
     regs_get(t->tid, &r);
@@ -113,9 +113,7 @@ static void finish_with_result(struct ptask *t, int64_t result)
     t->where = PT_STOPPED;
 }
 
-/* Runs the syscall with (possibly rewritten) arguments to its exit stop;
- * returns what the kernel answered. */
-static int64_t execute(struct replayer *rp, struct ptask *t, const regs_t *args)
+int64_t replay_execute(struct replayer *rp, struct ptask *t, const regs_t *args)
 {
     if (args)
         regs_set(t->tid, args);
@@ -129,65 +127,6 @@ static int64_t execute(struct replayer *rp, struct ptask *t, const regs_t *args)
     regs_t now;
     regs_get(t->tid, &now);
     return now.rax;
-}
-
-static void replay_mmap(struct replayer *rp, struct ptask *t, const struct event *ev)
-{
-    int64_t result = ev->u.exit.result;
-    regs_t a = t->entry_regs;
-    int flags = a.r10;
-    bool file = ev->u.exit.flags & EXITF_MMAP_FILE;
-    a.rdi = result;
-    if (file || !(flags & MAP_ANONYMOUS)) {
-        /* The file's bytes come from the trace, not from the fd (which
-         * replay never opened). */
-        int type = (flags & MAP_SHARED_VALIDATE) != MAP_PRIVATE && (a.rdx & PROT_WRITE)
-                       ? MAP_SHARED : MAP_PRIVATE;
-        /* A writable shared mapping stays shared, so processes forked
-         * later share its stores.  (A read-only shared one is made
-         * private: /proc/PID/mem cannot fill read-only shared memory.) */
-        flags = (flags & ~MAP_SHARED_VALIDATE) | type | MAP_ANONYMOUS;
-        a.r8 = -1;
-        a.r9 = 0;
-    }
-    flags &= ~MAP_FIXED_NOREPLACE;
-    flags |= (t->entry_regs.r10 & MAP_FIXED) ? MAP_FIXED : MAP_FIXED_NOREPLACE;
-    a.r10 = flags;
-    int64_t got = execute(rp, t, &a);
-    if (got != result)
-        divergence(rp, "mmap returned 0x%llx, recorded 0x%llx", (unsigned long long)got,
-                   (unsigned long long)result);
-    if (file) {
-        int fd = file_cache_fd(rp->files, ev->mmap_name);
-        uint64_t len = t->entry_regs.rsi, off = ev->mmap.offset;
-        uint64_t avail = ev->mmap.file_size > off ? ev->mmap.file_size - off : 0;
-        if (len > avail)
-            len = avail;
-        char *buf = xmalloc(1 << 20);
-        for (uint64_t done = 0; done < len;) {
-            size_t chunk = len - done < (1 << 20) ? len - done : (1 << 20);
-            ssize_t n = pread(fd, buf, chunk, off + done);
-            if (n <= 0)
-                die("%s/%s: shorter than recorded", rp->dir, ev->mmap_name);
-            if (tracee_write(t->tid, result + done, buf, n) < 0)
-                divergence(rp, "cannot fill the mapping at 0x%llx", (unsigned long long)result);
-            done += n;
-        }
-        free(buf);
-    }
-}
-
-static void replay_mremap(struct replayer *rp, struct ptask *t, int64_t result)
-{
-    regs_t a = t->entry_regs;
-    if ((uint64_t)result != a.rdi) {
-        a.r10 |= MREMAP_MAYMOVE | MREMAP_FIXED;
-        a.r8 = result;
-    }
-    int64_t got = execute(rp, t, &a);
-    if (got != result)
-        divergence(rp, "mremap returned 0x%llx, recorded 0x%llx", (unsigned long long)got,
-                   (unsigned long long)result);
 }
 
 void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct event *ev)
@@ -208,7 +147,7 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
         return;
     } else if (t->where == PT_IN_SYSCALL) {
         /* fork/clone after its new-task event. */
-        execute(rp, t, NULL);
+        replay_execute(rp, t, NULL);
         write_regions(rp, t, ev);
     } else if (t->where != PT_AT_ENTRY) {
         divergence(rp, "exit of %s without its entry", syscall_name(nr));
@@ -217,13 +156,13 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
         /* It failed when recorded: make it fail now without running it. */
         regs_t a = t->entry_regs;
         a.orig_rax = -1;
-        execute(rp, t, &a);
+        replay_execute(rp, t, &a);
     } else if (nr == SYS_mmap) {
         replay_mmap(rp, t, ev);
     } else if (nr == SYS_mremap) {
         replay_mremap(rp, t, result);
     } else {
-        int64_t got = execute(rp, t, NULL);
+        int64_t got = replay_execute(rp, t, NULL);
         if (nr == SYS_brk && got != result)
             divergence(rp, "brk returned 0x%llx, recorded 0x%llx", (unsigned long long)got,
                        (unsigned long long)result);

@@ -16,6 +16,8 @@
 #include "common/die.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -53,6 +55,10 @@ static uint32_t get_u32(const unsigned char *p)
 
 /* ---------------------------------------------------------------- writer */
 
+/* Blocks are compressed and written by a worker thread, so compression
+ * overlaps with the recorded program running (the recorder's main thread
+ * would otherwise keep the program stopped while it compresses).  Two
+ * buffers: one fills while the worker compresses the other. */
 struct stream_writer {
     int fd;
     char *path;
@@ -60,10 +66,33 @@ struct stream_writer {
     unsigned char *raw;      /* buffered records */
     size_t raw_len, raw_cap;
     uint32_t records;        /* records in raw */
-    unsigned char *out;      /* block header + compressed frame */
+    unsigned char *spare;    /* the other buffer, NULL while the worker has it */
+    size_t spare_cap;
+    unsigned char *out;      /* block header + compressed frame (worker's) */
     size_t out_cap;
     uint64_t written;
+
+    pthread_t worker;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    bool job_pending, quit;
+    unsigned char *job_raw;
+    size_t job_len, job_cap;
+    uint32_t job_records;
+    char error[512];         /* the worker's failure, reported by the caller */
 };
+
+static void worker_fail(struct stream_writer *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void worker_fail(struct stream_writer *w, const char *fmt, ...)
+{
+    if (w->error[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->error, sizeof w->error, fmt, ap);
+    va_end(ap);
+}
 
 static void write_all(struct stream_writer *w, const unsigned char *p, size_t n)
 {
@@ -72,14 +101,82 @@ static void write_all(struct stream_writer *w, const unsigned char *p, size_t n)
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            die_errno("writing %s", w->path);
+            worker_fail(w, "writing %s: %s", w->path, strerror(errno));
+            return;
         }
-        if (r == 0)
-            die("writing %s: the file system accepted no data", w->path);
+        if (r == 0) {
+            worker_fail(w, "writing %s: the file system accepted no data", w->path);
+            return;
+        }
         p += r;
         n -= (size_t)r;
         w->written += (uint64_t)r;
     }
+}
+
+static void compress_block(struct stream_writer *w, const unsigned char *raw, size_t raw_len,
+                           uint32_t records)
+{
+    size_t bound = ZSTD_compressBound(raw_len);
+    if (BLOCK_HEADER_LEN + bound > w->out_cap) {
+        w->out_cap = BLOCK_HEADER_LEN + bound;
+        free(w->out);
+        w->out = malloc(w->out_cap);
+        if (!w->out) {
+            w->out_cap = 0;
+            worker_fail(w, "out of memory compressing %s", w->path);
+            return;
+        }
+    }
+    size_t clen = ZSTD_compress2(w->cctx, w->out + BLOCK_HEADER_LEN, bound, raw, raw_len);
+    if (ZSTD_isError(clen)) {
+        worker_fail(w, "compressing a block of %s: %s", w->path, ZSTD_getErrorName(clen));
+        return;
+    }
+    memcpy(w->out, BLOCK_MAGIC, 4);
+    put_u32(w->out + 4, (uint32_t)raw_len);
+    put_u32(w->out + 8, (uint32_t)clen);
+    put_u32(w->out + 12, records);
+    write_all(w, w->out, BLOCK_HEADER_LEN + clen);
+    /* Give back the memory an oversized record made us take. */
+    if (w->out_cap > 2 * (BLOCK_HEADER_LEN + ZSTD_compressBound(BLOCK_SIZE))) {
+        free(w->out);
+        w->out = NULL;
+        w->out_cap = 0;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    struct stream_writer *w = arg;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->job_pending && !w->quit)
+            pthread_cond_wait(&w->changed, &w->lock);
+        if (!w->job_pending)
+            break;
+        pthread_mutex_unlock(&w->lock);
+        if (!w->error[0])
+            compress_block(w, w->job_raw, w->job_len, w->job_records);
+        pthread_mutex_lock(&w->lock);
+        w->spare = w->job_raw;
+        w->spare_cap = w->job_cap;
+        w->job_pending = false;
+        pthread_cond_broadcast(&w->changed);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Waits until the worker has written every block handed to it. */
+static void wait_idle(struct stream_writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    while (w->job_pending)
+        pthread_cond_wait(&w->changed, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+    if (w->error[0])
+        die("%s", w->error);
 }
 
 struct stream_writer *stream_writer_create(const char *path, int level)
@@ -106,12 +203,26 @@ struct stream_writer *stream_writer_create(const char *path, int level)
 
     w->raw_cap = BLOCK_SIZE;
     w->raw = xmalloc(w->raw_cap);
+    w->spare_cap = BLOCK_SIZE;
+    w->spare = xmalloc(w->spare_cap);
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->changed, NULL);
 
     unsigned char hdr[FILE_HEADER_LEN];
     memcpy(hdr, FILE_MAGIC, FILE_MAGIC_LEN);
     put_u32(hdr + 8, STREAM_VERSION);
     put_u32(hdr + 12, 0);
     write_all(w, hdr, sizeof(hdr));
+    if (w->error[0])
+        die("%s", w->error);
+    /* The worker must not take the recorder's signals (SIGTERM, ...). */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int err = pthread_create(&w->worker, NULL, worker_main, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (err)
+        die("cannot start the trace compression thread: %s", strerror(err));
     return w;
 }
 
@@ -154,26 +265,18 @@ void stream_flush(struct stream_writer *w)
 {
     if (w->records == 0)
         return;
-
-    size_t bound = ZSTD_compressBound(w->raw_len);
-    if (BLOCK_HEADER_LEN + bound > w->out_cap) {
-        w->out_cap = BLOCK_HEADER_LEN + bound;
-        w->out = xrealloc(w->out, w->out_cap);
-    }
-    size_t clen = ZSTD_compress2(w->cctx, w->out + BLOCK_HEADER_LEN, bound,
-                                 w->raw, w->raw_len);
-    if (ZSTD_isError(clen))
-        die("compressing a block of %s: %s", w->path, ZSTD_getErrorName(clen));
-    if (clen > UINT32_MAX)
-        die("compressing a block of %s: compressed size %zu does not fit",
-            w->path, clen);
-
-    memcpy(w->out, BLOCK_MAGIC, 4);
-    put_u32(w->out + 4, (uint32_t)w->raw_len);
-    put_u32(w->out + 8, (uint32_t)clen);
-    put_u32(w->out + 12, w->records);
-    write_all(w, w->out, BLOCK_HEADER_LEN + clen);
-
+    wait_idle(w);
+    pthread_mutex_lock(&w->lock);
+    w->job_raw = w->raw;
+    w->job_cap = w->raw_cap;
+    w->job_len = w->raw_len;
+    w->job_records = w->records;
+    w->job_pending = true;
+    w->raw = w->spare;
+    w->raw_cap = w->spare_cap;
+    w->spare = NULL;
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
     w->raw_len = 0;
     w->records = 0;
     /* Give back the memory an oversized record made us take. */
@@ -181,23 +284,27 @@ void stream_flush(struct stream_writer *w)
         w->raw_cap = BLOCK_SIZE;
         w->raw = xrealloc(w->raw, w->raw_cap);
     }
-    if (w->out_cap > 2 * (BLOCK_HEADER_LEN + ZSTD_compressBound(BLOCK_SIZE))) {
-        free(w->out);
-        w->out = NULL;
-        w->out_cap = 0;
-    }
 }
 
 void stream_writer_close(struct stream_writer *w)
 {
     stream_flush(w);
+    wait_idle(w);
+    pthread_mutex_lock(&w->lock);
+    w->quit = true;
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->worker, NULL);
     /* EINVAL/EROFS: files that cannot be synced (pipes, special files). */
     if (fsync(w->fd) < 0 && errno != EINVAL && errno != EROFS)
         die_errno("syncing %s", w->path);
     if (close(w->fd) < 0)
         die_errno("closing %s", w->path);
     ZSTD_freeCCtx(w->cctx);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->changed);
     free(w->raw);
+    free(w->spare);
     free(w->out);
     free(w->path);
     free(w);
@@ -205,6 +312,7 @@ void stream_writer_close(struct stream_writer *w)
 
 uint64_t stream_bytes_written(const struct stream_writer *w)
 {
+    wait_idle((struct stream_writer *)w);
     return w->written;
 }
 
