@@ -82,9 +82,22 @@ static void dump_event(const struct event *ev, uint64_t *args)
         break;
     }
     case EV_SIGNAL:
-        printf(" %s si_code=%d %s ip=0x%llx", strsignal(ev->u.sig.signo), ev->u.sig.info.si_code,
-               ev->u.sig.flags & SIGF_SYNC ? "synchronous" : "delivered",
+        printf(" %s si_code=%d %s eflags=0x%llx ip=0x%llx", strsignal(ev->u.sig.signo), ev->u.sig.info.si_code,
+               ev->u.sig.flags & SIGF_SYNC ? "synchronous" : "delivered", (unsigned long long)ev->u.sig.regs.eflags,
                (unsigned long long)ev->u.sig.regs.rip);
+        if (ev->u.sig.flags & SIGF_IN_CODE) {
+            if (ev->u.sig.anchored)
+                printf(" in-code: anchor ip=0x%llx (register match),",
+                       (unsigned long long)ev->u.sig.anchor_regs.rip);
+            else
+                printf(" in-code: from the resume,");
+            if (ev->u.sig.count)
+                printf(" counted %llu executions of 0x%llx%s", (unsigned long long)ev->u.sig.count,
+                       (unsigned long long)ev->u.sig.count_addr,
+                       ev->u.sig.count_addr == ev->u.sig.regs.rip ? " (exact)" : ", then register match");
+            else
+                printf(" register match");
+        }
         break;
     case EV_RDTSC:
         printf(" %s value=%llu ip=0x%llx", ev->u.rdtsc.insn_len == 3 ? "rdtscp" : "rdtsc",

@@ -56,6 +56,7 @@ static struct rtask *task_add(struct recorder *r, pid_t tid, pid_t tgid, enum rt
     t->tid = tid;
     t->tgid = tgid;
     t->state = st;
+    t->anchor_fd = -1;
     /* Append, so round-robin order is creation order. */
     struct rtask **p = &r->tasks;
     while (*p)
@@ -73,6 +74,7 @@ static void task_remove(struct recorder *r, struct rtask *t)
         }
     if (r->last_run == t)
         r->last_run = NULL;
+    user_run_forget(t);
     free(t->exec_path);
     free(t);
 }
@@ -223,6 +225,7 @@ void record_exec(struct recorder *r, struct rtask *t)
     t->exec_path = NULL;
     uint64_t syscall_insn;
     vdso_patch(t->tid, &syscall_insn);
+    user_run_forget(t); /* a new address space: learned addresses mean nothing */
 }
 
 static void record_clone(struct recorder *r, struct rtask *parent, int event)
@@ -312,6 +315,7 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
         record_task_exit(r, t, status);
         return;
     case STOP_SYSCALL_ENTRY:
+        user_run_end(t);
         record_syscall_entry(r, t);
         /* Only a syscall that may block lets another task run meanwhile:
          * one that cannot (kill, exit_group, ...) finishes first, so a
@@ -361,10 +365,18 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
             t->state = RT_READY;
             return;
         }
-        if (record_signal_stop(r, t, s.sig))
+        if (s.sig == SIGSTOP && user_run_peek_stop(t)) {
+            resume(t, t->state); /* the run goes on */
+            return;
+        }
+        bool go_on = record_signal_stop(r, t, s.sig);
+        user_run_end(t);
+        if (go_on) {
+            user_run_begin(r, t);
             resume(t, RT_RUNNING);
-        else
+        } else {
             t->state = RT_READY;
+        }
         return;
     }
 }
@@ -452,6 +464,7 @@ int record_run(const struct record_options *opt)
     r->events = stream_writer_create(events_path, opt->zstd_level);
     free(events_path);
     r->files = mapped_files_new(r->dir);
+    user_runs_init(r);
     remember_outputs(r);
     if (opt->print_trace_dir_fd >= 0)
         dprintf(opt->print_trace_dir_fd, "%s\n", r->dir);
@@ -483,6 +496,7 @@ int record_run(const struct record_options *opt)
             struct rtask *next = pick_next(r);
             if (next) {
                 r->last_run = next;
+                user_run_begin(r, next);
                 resume(next, RT_RUNNING);
                 running = next;
             }
@@ -490,8 +504,10 @@ int record_run(const struct record_options *opt)
         int status;
         pid_t tid = waitpid(-1, &status, __WALL);
         if (tid < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR) {
+                user_run_peek_due(r);
                 continue;
+            }
             if (errno == ECHILD)
                 break;
             die_errno("waitpid");

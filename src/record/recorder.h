@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "arch/regs.h"
 
@@ -37,6 +38,17 @@ struct rtask {
     bool exec_seen;       /* PTRACE_EVENT_EXEC during this syscall */
     char *exec_path;      /* the file an execve in progress names */
     pid_t vfork_child;    /* a vfork child that has not exec'd or exited yet */
+    /* The current run of user code (record/user_runs.c). */
+    bool in_user;         /* resumed into user code, not stopped since */
+    unsigned run_seq;
+    regs_t resume_regs;
+    bool peek_sent;       /* our SIGSTOP is on its way */
+    bool anchored;        /* a peek found anchor_regs in this run ... */
+    regs_t anchor_regs;
+    int anchor_fd;        /* ... and counts executions of its address */
+    int nhot;             /* learned loop addresses, counted from each resume */
+    uint64_t hot_addr[4], hot_base[4];
+    int hot_fd[4];
     bool held;            /* a stop waiting for vfork_child (held_status) */
     int held_status;
     struct rtask *next;
@@ -67,12 +79,29 @@ struct recorder {
     struct waiting_stop *waiting; /* stops reported while another task ran */
     int nwaiting, waiting_cap;
     long long last_flush_ns;
+    bool timers_used;       /* a task armed a timer: signals may land in code */
+    bool has_peek_timer;
+    timer_t peek_timer;
+    pid_t peek_tid;         /* the task the armed peek is for, and its run */
+    unsigned peek_seq;
 };
 
 /* record/recorder.c: the start of a new program image after execve. */
 void record_exec(struct recorder *r, struct rtask *t);
 /* Notes the file an execve names (resolved against the tracee's cwd). */
 void note_exec_path(struct rtask *t, const char *path);
+/* record/user_runs.c: positioning asynchronous signals (docs/async-events.md) */
+void user_runs_init(struct recorder *r);
+void user_run_begin(struct recorder *r, struct rtask *t);
+void user_run_end(struct rtask *t);
+void user_run_forget(struct rtask *t);
+/* The recorder's peek timer fired: interrupt the running task. */
+void user_run_peek_due(struct recorder *r);
+/* A SIGSTOP stop: true when it was our peek (then handled). */
+bool user_run_peek_stop(struct rtask *t);
+struct ev_signal;
+/* Fills the position of a signal that landed in t's user code. */
+void user_run_position(struct rtask *t, struct ev_signal *e);
 /* record/syscall_record.c */
 void record_syscall_entry(struct recorder *r, struct rtask *t);
 void record_syscall_exit(struct recorder *r, struct rtask *t);

@@ -77,6 +77,8 @@ void record_syscall_entry(struct recorder *r, struct rtask *t)
         refuse(r, t, nr);
     else if (copies_to_our_output(r, t, nr))
         cancel(t, EINVAL);
+    if (nr == SYS_setitimer || nr == SYS_alarm || nr == SYS_timer_create || nr == SYS_timer_settime)
+        r->timers_used = true;
     if (nr == SYS_execve) {
         char path[4096];
         if (tracee_read_str(t->tid, t->entry_regs.rdi, path, sizeof path) > 0)

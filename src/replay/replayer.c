@@ -247,6 +247,8 @@ static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_
     if (swap && (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof saved_mask, &saved_mask) < 0 ||
                  ptrace(PTRACE_SETSIGMASK, t->tid, sizeof temp_mask, &temp_mask) < 0))
         die_errno("cannot set the signal mask of thread %d", t->tid);
+    if (e->flags & SIGF_IN_CODE)
+        reach_signal_point(rp, t, e);
     if (!(e->flags & SIGF_SYNC) && syscall(SYS_tgkill, t->tgid, t->tid, e->signo) < 0)
         die_errno("cannot send %s to thread %d", strsignal(e->signo), t->tid);
     struct stop s;

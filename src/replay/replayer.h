@@ -89,6 +89,9 @@ void replay_mremap(struct replayer *rp, struct ptask *t, int64_t result);
 /* Waits for a PT_COMPLETING task's syscall exit and applies its result. */
 void replay_complete_syscall(struct replayer *rp, struct ptask *t);
 
+/* replay/signal_position.c: runs t to where an asynchronous signal landed. */
+void reach_signal_point(struct replayer *rp, struct ptask *t, const struct ev_signal *e);
+
 /* replay/sigbus_replay.c: false when the SIGBUS needs no arranging. */
 bool replay_sigbus(struct replayer *rp, struct ptask *t, const struct ev_signal *e);
 

@@ -63,8 +63,10 @@ struct ev_mmap_file {
 };
 
 enum {
-    SIGF_SYNC = 1 << 0, /* raised by the thread's own instruction: replay
-                           reaches it by running; otherwise replay queues it */
+    SIGF_SYNC = 1 << 0,    /* raised by the thread's own instruction: replay
+                              reaches it by running; otherwise replay queues it */
+    SIGF_IN_CODE = 1 << 1, /* landed in the middle of user code: the position
+                              fields say where (docs/async-events.md) */
 };
 
 struct ev_signal {
@@ -72,6 +74,16 @@ struct ev_signal {
     uint32_t flags;
     siginfo_t info;
     struct user_regs_struct regs;
+    /* SIGF_IN_CODE: from the resume (or, if anchored, from the first
+     * execution of anchor_regs.rip with exactly anchor_regs), count
+     * executions of count_addr: the signal came after the count-th and
+     * before the next; then, unless count_addr is where it landed, the
+     * first later point with regs.  count 0: search regs from the start. */
+    uint64_t count_addr;
+    uint64_t count;
+    uint32_t anchored;
+    uint32_t reserved;
+    struct user_regs_struct anchor_regs;
 };
 
 struct ev_rdtsc {

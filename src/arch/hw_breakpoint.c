@@ -1,0 +1,41 @@
+#include "arch/hw_breakpoint.h"
+
+#include <fcntl.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int hwbp_open(pid_t tid, uint64_t addr, uint64_t period)
+{
+    struct perf_event_attr a;
+    memset(&a, 0, sizeof a);
+    a.type = PERF_TYPE_BREAKPOINT;
+    a.size = sizeof a;
+    a.bp_type = HW_BREAKPOINT_X;
+    a.bp_addr = addr;
+    a.bp_len = sizeof(long);
+    a.sample_period = period;
+    a.exclude_kernel = 1;
+    a.exclude_hv = 1;
+    a.wakeup_events = 1;
+    int fd = syscall(SYS_perf_event_open, &a, tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    if (fd < 0 || !period)
+        return fd;
+    struct f_owner_ex owner = {F_OWNER_TID, tid};
+    if (fcntl(fd, F_SETFL, O_ASYNC) < 0 || fcntl(fd, F_SETOWN_EX, &owner) < 0 ||
+        fcntl(fd, F_SETSIG, HWBP_SIGNAL) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+uint64_t hwbp_read(int fd)
+{
+    uint64_t n = 0;
+    if (read(fd, &n, sizeof n) != sizeof n)
+        return 0;
+    return n;
+}

@@ -1,0 +1,17 @@
+/* Counted execution breakpoints: perf_event_open(PERF_TYPE_BREAKPOINT) on
+ * one thread.  "Stop just before the n-th execution of the instruction at
+ * addr" is exact (the design's measurements, re-checked by the tests); a
+ * counter with no period just counts executions, without stopping. */
+#pragma once
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The signal a breakpoint with a period sends to the thread, which the
+ * tracer sees as a signal-delivery-stop. */
+#define HWBP_SIGNAL SIGSTKFLT
+
+/* period 0: count only.  Returns the fd, or -1 with errno set. */
+int hwbp_open(pid_t tid, uint64_t addr, uint64_t period);
+/* Executions counted so far (including the one a period stop stopped at). */
+uint64_t hwbp_read(int fd);

@@ -1,0 +1,100 @@
+/* Replay reaches the point in user code where an asynchronous signal
+ * landed (record/user_runs.c says how it was described): counted
+ * execution breakpoints for the counts, register matching for the
+ * anchor and the last stretch.  The breakpoint's signal is unblocked
+ * for the while, since the program may block it. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+
+#include "arch/hw_breakpoint.h"
+#include "common/die.h"
+#include "replay/replayer.h"
+#include "tracee/tracee.h"
+
+#define EFLAGS_RF 0x10000ull
+
+/* The resume flag (RF) decides whether the instruction at rip triggers a
+ * breakpoint when the thread resumes: a breakpoint stop sets it; recording
+ * saw it set wherever a counter had just fired.  Replay gives it the
+ * recorded value at each recorded point, so counts line up exactly. */
+static void set_resume_flag(pid_t tid, uint64_t recorded_eflags)
+{
+    regs_t r;
+    regs_get(tid, &r);
+    uint64_t want = (r.eflags & ~EFLAGS_RF) | (recorded_eflags & EFLAGS_RF);
+    if (want != r.eflags) {
+        r.eflags = want;
+        regs_set(tid, &r);
+    }
+}
+
+static int arm(struct replayer *rp, struct ptask *t, uint64_t addr, uint64_t period)
+{
+    int fd = hwbp_open(t->tid, addr, period);
+    if (fd < 0)
+        divergence(rp, "cannot arm a hardware breakpoint at 0x%llx: %s", (unsigned long long)addr,
+                   strerror(errno));
+    return fd;
+}
+
+static void run_to_breakpoint(struct replayer *rp, struct ptask *t, struct stop *s)
+{
+    resume_and_wait_sig(rp, t, PTRACE_SYSEMU, HWBP_SIGNAL, s);
+    if (s->kind != STOP_SIGNAL || s->sig != HWBP_SIGNAL)
+        divergence(rp, "a signal's position in user code was not reached (%s)",
+                   s->kind == STOP_SYSCALL_ENTRY ? "a syscall came first" : "another stop came first");
+}
+
+/* Stops at executions of addr until the registers are exactly want. */
+static void search(struct replayer *rp, struct ptask *t, uint64_t addr, const regs_t *want)
+{
+    int fd = arm(rp, t, addr, 1);
+    for (;;) {
+        struct stop s;
+        run_to_breakpoint(rp, t, &s);
+        regs_t now;
+        char why[8];
+        regs_get(t->tid, &now);
+        if (regs_match(&now, want, why, sizeof why))
+            break;
+    }
+    close(fd);
+}
+
+/* Stops just before the n-th execution of addr from here. */
+static void count_to(struct replayer *rp, struct ptask *t, uint64_t addr, uint64_t n)
+{
+    int fd = arm(rp, t, addr, n);
+    struct stop s;
+    run_to_breakpoint(rp, t, &s);
+    close(fd);
+}
+
+void reach_signal_point(struct replayer *rp, struct ptask *t, const struct ev_signal *e)
+{
+    uint64_t mask, open_mask;
+    if (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof mask, &mask) < 0)
+        die_errno("cannot read the signal mask of thread %d", t->tid);
+    open_mask = mask & ~(1ull << (HWBP_SIGNAL - 1));
+    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof open_mask, &open_mask);
+
+    if (e->anchored) {
+        search(rp, t, e->anchor_regs.rip, &e->anchor_regs);
+        set_resume_flag(t->tid, e->anchor_regs.eflags);
+    }
+    /* Landing on count_addr with RF set means its counter had already
+     * counted that execution; with RF clear, the next one is due. */
+    bool at_count_addr = e->count && e->count_addr == e->regs.rip;
+    if (e->count)
+        count_to(rp, t, e->count_addr,
+                 e->count + (at_count_addr && !(e->regs.eflags & EFLAGS_RF)));
+    if (!at_count_addr)
+        search(rp, t, e->regs.rip, &e->regs);
+
+    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
+    set_resume_flag(t->tid, e->regs.eflags);
+    t->where = PT_STOPPED;
+}
