@@ -42,6 +42,7 @@ struct rtask {
     bool in_user;         /* resumed into user code, not stopped since */
     unsigned run_seq;
     regs_t resume_regs;
+    int run_sig;          /* the signal delivered as the run began */
     bool peek_sent;       /* our SIGSTOP is on its way */
     bool anchored;        /* a peek found anchor_regs in this run ... */
     regs_t anchor_regs;

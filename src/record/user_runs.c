@@ -53,6 +53,7 @@ static void arm_hot_counters(struct rtask *t)
 void user_run_begin(struct recorder *r, struct rtask *t)
 {
     regs_get(t->tid, &t->resume_regs);
+    t->run_sig = t->pending_sig;
     t->in_user = true;
     t->run_seq++;
     if (!r->timers_used)
@@ -127,10 +128,20 @@ static void learn_hot(struct rtask *t, uint64_t addr)
     t->hot_fd[slot] = -1;
 }
 
+/* Another signal can be delivered the moment a handler is entered, before
+ * its first instruction: then rdi is the signal the run began by
+ * delivering, and rdx (the ucontext) sits just above the return address
+ * at rsp.  One instruction later (a push) that no longer holds. */
+static bool at_handler_entry(const struct rtask *t, const regs_t *r)
+{
+    return t->run_sig && r->rdi == (uint64_t)t->run_sig && r->rdx == r->rsp + 8;
+}
+
 void user_run_position(struct rtask *t, struct ev_signal *e)
 {
     char why[8];
-    if (!t->in_user || regs_match(&e->regs, &t->resume_regs, why, sizeof why))
+    if (!t->in_user || regs_match(&e->regs, &t->resume_regs, why, sizeof why) ||
+        at_handler_entry(t, &e->regs))
         return; /* delivered as the task resumed: positioned by that stop */
     e->flags |= SIGF_IN_CODE;
     /* Counted from the resume: prefer the signal's own address. */
