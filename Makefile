@@ -4,8 +4,8 @@ CC      ?= gcc
 BUILD   ?= build
 WERROR  ?= $(if $(CI),-Werror,)
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra $(WERROR) -Isrc -D_GNU_SOURCE -MMD -MP
-LDLIBS  += -lzstd -lsodium
+CFLAGS  += -pthread -std=gnu11 -Wall -Wextra $(WERROR) -Isrc -D_GNU_SOURCE -MMD -MP
+LDLIBS  += -lzstd -lsodium -pthread
 
 SRCS     := $(shell find src -name '*.c' | sort)
 LIB_SRCS := $(filter-out src/cli/main.c,$(SRCS))
