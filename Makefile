@@ -1,11 +1,16 @@
 # rewind — build, demo and tests.  `make demo` and `make test` install what
 # they need (apt-get) on a fresh Debian 12 machine, then build and run.
 CC      ?= gcc
-BUILD   ?= build
+# SAN=1: the same build with AddressSanitizer and UndefinedBehaviorSanitizer,
+# in build-asan/ (make test runs every test with both builds).
+SAN     ?=
+BUILD   ?= $(if $(SAN),build-asan,build)
 WERROR  ?= $(if $(CI),-Werror,)
 CFLAGS  ?= -O2 -g
+CFLAGS  += $(if $(SAN),-fsanitize=address$(,)undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer,)
 CFLAGS  += -pthread -std=gnu11 -Wall -Wextra $(WERROR) -Isrc -D_GNU_SOURCE -MMD -MP
 LDLIBS  += -lzstd -lsodium -pthread
+, := ,
 
 SRCS     := $(shell find src -name '*.c' | sort)
 LIB_SRCS := $(filter-out src/cli/main.c,$(SRCS))
@@ -44,7 +49,10 @@ demo: deps
 
 test: deps
 	$(MAKE) all unit
+	$(MAKE) SAN=1 all unit
 	sh tests/run-all.sh
+	ASAN_OPTIONS=detect_leaks=0 REWIND=build-asan/bin/rewind UNIT_DIR=build-asan/tests \
+	    sh tests/run-all.sh
 
 clean:
 	rm -rf build build-asan

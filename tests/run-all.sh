@@ -12,6 +12,7 @@
 # Run from anywhere: sh tests/run-all.sh   (`make test` does, after `make all unit`)
 # Environment:
 #   REWIND        the binary under test (default build/bin/rewind)
+#   UNIT_DIR      where the unit test binaries are (default build/tests)
 #   TESTS_FILTER  run only the tests whose name (e.g. programs/pipe) contains it
 #   TEST_TIMEOUT  seconds allowed for one record or replay (default 60)
 #   REAL_TIMEOUT  seconds allowed for one tests/real script (default 300)
@@ -121,8 +122,9 @@ line_count() {
 }
 
 # --- unit tests ------------------------------------------------------------
-if [ -d build/tests ]; then
-    for bin in build/tests/*; do
+UNIT_DIR=${UNIT_DIR:-build/tests}
+if [ -d "$UNIT_DIR" ]; then
+    for bin in "$UNIT_DIR"/*; do
         [ -f "$bin" ] && [ -x "$bin" ] || continue
         name=unit/$(basename "$bin")
         selected "$name" || continue
