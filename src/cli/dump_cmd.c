@@ -38,6 +38,21 @@ static void print_strings(const char *label, const char *s, uint32_t len, uint32
     printf("]");
 }
 
+/* How an event in the middle of user code is positioned. */
+static void print_position(const struct ev_position *p, const regs_t *at)
+{
+    if (p->anchored)
+        printf(" in-code: anchor ip=0x%llx (register match),", (unsigned long long)p->anchor_regs.rip);
+    else
+        printf(" in-code: from the resume,");
+    if (p->count)
+        printf(" counted %llu executions of 0x%llx%s", (unsigned long long)p->count,
+               (unsigned long long)p->count_addr,
+               p->count_addr == at->rip ? " (exact)" : ", then register match");
+    else
+        printf(" register match");
+}
+
 static void dump_event(const struct event *ev, uint64_t *args)
 {
     char call[512];
@@ -47,6 +62,8 @@ static void dump_event(const struct event *ev, uint64_t *args)
                event_string(ev->strings, ev->strings_len, 1));
         print_strings("argv", ev->strings, ev->strings_len, 2, ev->u.init.argc);
         printf(" envc=%u", ev->u.init.envc);
+        if (ev->u.init.chaos_seed)
+            printf(" chaos-seed=%u", ev->u.init.chaos_seed);
         break;
     case EV_SYSCALL_ENTER: {
         const regs_t *r = &ev->u.enter.regs;
@@ -85,19 +102,8 @@ static void dump_event(const struct event *ev, uint64_t *args)
         printf(" %s si_code=%d %s eflags=0x%llx ip=0x%llx", strsignal(ev->u.sig.signo), ev->u.sig.info.si_code,
                ev->u.sig.flags & SIGF_SYNC ? "synchronous" : "delivered", (unsigned long long)ev->u.sig.regs.eflags,
                (unsigned long long)ev->u.sig.regs.rip);
-        if (ev->u.sig.flags & SIGF_IN_CODE) {
-            if (ev->u.sig.anchored)
-                printf(" in-code: anchor ip=0x%llx (register match),",
-                       (unsigned long long)ev->u.sig.anchor_regs.rip);
-            else
-                printf(" in-code: from the resume,");
-            if (ev->u.sig.count)
-                printf(" counted %llu executions of 0x%llx%s", (unsigned long long)ev->u.sig.count,
-                       (unsigned long long)ev->u.sig.count_addr,
-                       ev->u.sig.count_addr == ev->u.sig.regs.rip ? " (exact)" : ", then register match");
-            else
-                printf(" register match");
-        }
+        if (ev->u.sig.flags & SIGF_IN_CODE)
+            print_position(&ev->u.sig.pos, &ev->u.sig.regs);
         break;
     case EV_RDTSC:
         printf(" %s value=%llu ip=0x%llx", ev->u.rdtsc.insn_len == 3 ? "rdtscp" : "rdtsc",
@@ -113,6 +119,10 @@ static void dump_event(const struct event *ev, uint64_t *args)
         print_strings("argv", ev->strings, ev->strings_len, 1, ev->u.exec.argc);
         printf(" ip=0x%llx sp=0x%llx stack=%llu bytes", (unsigned long long)ev->u.exec.regs.rip,
                (unsigned long long)ev->u.exec.regs.rsp, (unsigned long long)ev->u.exec.stack_len);
+        break;
+    case EV_PREEMPT:
+        printf(" ip=0x%llx", (unsigned long long)ev->u.preempt.regs.rip);
+        print_position(&ev->u.preempt.pos, &ev->u.preempt.regs);
         break;
     case EV_TASK_EXIT: {
         int st = ev->u.task_exit.status;

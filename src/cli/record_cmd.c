@@ -20,8 +20,12 @@ static void usage(FILE *out)
             "  --print-trace-dir=FD        print the trace directory to file descriptor FD\n"
             "  -v, --env=NAME=VALUE        set NAME=VALUE in PROG's environment\n"
             "  --zstd-level=N              trace compression level 1..19 (default 3)\n"
+            "  -h, --chaos                 randomise scheduling (which thread runs next, time\n"
+            "                              slices) to make rare interleavings common\n"
+            "  --chaos-seed=N              the seed of those choices (stored in the trace;\n"
+            "                              `rewind dump` shows it); implies --chaos\n"
             "  -n, --no-syscall-buffer     accepted for rr compatibility (no effect)\n"
-            "  -h, --help                  this text\n");
+            "  --help                      this text\n");
 }
 
 /* PROG as execvp would find it; the recorded path is exactly what the
@@ -50,14 +54,16 @@ static char *find_program(const char *prog)
 
 int cmd_record(int argc, char **argv)
 {
-    enum { OPT_PRINT_DIR = 256, OPT_ZSTD };
+    enum { OPT_PRINT_DIR = 256, OPT_ZSTD, OPT_CHAOS_SEED, OPT_HELP };
     static const struct option longopts[] = {
         {"output-trace-dir", required_argument, 0, 'o'},
         {"print-trace-dir", required_argument, 0, OPT_PRINT_DIR},
         {"env", required_argument, 0, 'v'},
         {"zstd-level", required_argument, 0, OPT_ZSTD},
         {"no-syscall-buffer", no_argument, 0, 'n'},
-        {"help", no_argument, 0, 'h'},
+        {"chaos", no_argument, 0, 'h'},
+        {"chaos-seed", required_argument, 0, OPT_CHAOS_SEED},
+        {"help", no_argument, 0, OPT_HELP},
         {0, 0, 0, 0},
     };
     struct record_options opt = {.print_trace_dir_fd = -1, .zstd_level = 3};
@@ -80,7 +86,17 @@ int cmd_record(int argc, char **argv)
                 die("--zstd-level must be between 1 and 19");
             break;
         case 'n': break;
-        case 'h': usage(stdout); return 0;
+        case 'h': opt.chaos = true; break; /* rr's -h */
+        case OPT_CHAOS_SEED: {
+            char *end;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (*end || !*optarg || v == 0 || v > 0xffffffffUL)
+                die("--chaos-seed expects a number from 1 to 4294967295, got '%s'", optarg);
+            opt.chaos = true;
+            opt.chaos_seed = v;
+            break;
+        }
+        case OPT_HELP: usage(stdout); return 0;
         default: usage(stderr); return 1;
         }
     }

@@ -96,9 +96,32 @@ static struct rtask *running_task(struct recorder *r)
     return NULL;
 }
 
-/* Round-robin over ready tasks, starting after the one that ran last. */
+uint64_t chaos_random(struct recorder *r)
+{
+    /* xorshift64*: small, and the same sequence for the same seed. */
+    uint64_t x = r->chaos_state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    r->chaos_state = x;
+    return x * 0x2545F4914F6CDD1Dull;
+}
+
+/* Round-robin over ready tasks, starting after the one that ran last;
+ * with --chaos, a random ready task. */
 static struct rtask *pick_next(struct recorder *r)
 {
+    if (r->chaos) {
+        int n = 0;
+        for (struct rtask *t = r->tasks; t; t = t->next)
+            n += t->state == RT_READY;
+        if (!n)
+            return NULL;
+        int k = chaos_random(r) % n;
+        for (struct rtask *t = r->tasks; t; t = t->next)
+            if (t->state == RT_READY && k-- == 0)
+                return t;
+    }
     struct rtask *start = r->last_run && r->last_run->next ? r->last_run->next : r->tasks;
     struct rtask *t = start;
     if (!t)
@@ -112,9 +135,9 @@ static struct rtask *pick_next(struct recorder *r)
 }
 
 static void write_init(struct recorder *r, pid_t tid, const char *exe, char **argv,
-                       char **envp, const char *cwd)
+                       char **envp, const char *cwd, uint32_t chaos_seed)
 {
-    struct ev_init init = {0};
+    struct ev_init init = {.chaos_seed = chaos_seed};
     size_t len = strlen(exe) + 1 + strlen(cwd) + 1;
     for (char **a = argv; *a; a++, init.argc++)
         len += strlen(*a) + 1;
@@ -365,9 +388,17 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
             t->state = RT_READY;
             return;
         }
-        if (s.sig == SIGSTOP && user_run_peek_stop(t)) {
-            resume(t, t->state); /* the run goes on */
-            return;
+        if (s.sig == SIGSTOP) {
+            int how = user_run_sigstop(r, t);
+            if (how == STOPPED_RESUME) {
+                resume(t, t->state);
+                return;
+            }
+            if (how == STOPPED_PREEMPTED) {
+                user_run_end(t);
+                t->state = RT_READY;
+                return;
+            }
         }
         bool go_on = record_signal_stop(r, t, s.sig);
         user_run_end(t);
@@ -469,6 +500,13 @@ int record_run(const struct record_options *opt)
     if (opt->print_trace_dir_fd >= 0)
         dprintf(opt->print_trace_dir_fd, "%s\n", r->dir);
 
+    uint32_t seed = opt->chaos_seed;
+    if (opt->chaos) {
+        while (!seed)
+            seed = (uint32_t)time(NULL) ^ (uint32_t)getpid() << 16 ^ (uint32_t)clock();
+        r->chaos = true;
+        r->chaos_state = seed * 0x9E3779B97F4A7C15ull | 1;
+    }
     struct spawn_spec spec = {.exe = opt->exe, .argv = opt->argv, .envp = envp};
     active = r;
     die_hook = kill_tracees;
@@ -477,7 +515,7 @@ int record_run(const struct record_options *opt)
     signal(SIGHUP, on_terminate);
     pid_t root = tracee_spawn(&spec);
     r->root = root;
-    write_init(r, root, opt->exe, opt->argv, envp, cwd);
+    write_init(r, root, opt->exe, opt->argv, envp, cwd, r->chaos ? seed : 0);
     struct rtask *t0 = task_add(r, root, root, RT_READY);
     note_exec_path(t0, opt->exe);
     record_exec(r, t0);

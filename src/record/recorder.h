@@ -15,6 +15,8 @@ struct record_options {
     const char *out_dir;    /* -o DIR, or NULL */
     int print_trace_dir_fd; /* --print-trace-dir=FD, or -1 */
     int zstd_level;
+    bool chaos;             /* --chaos */
+    uint32_t chaos_seed;    /* --chaos-seed=N (0: pick one) */
 };
 
 /* Records; returns the exit code rr would: the program's exit status, or
@@ -43,7 +45,10 @@ struct rtask {
     unsigned run_seq;
     regs_t resume_regs;
     int run_sig;          /* the signal delivered as the run began */
-    bool peek_sent;       /* our SIGSTOP is on its way */
+    int stop_sent;        /* our SIGSTOP is on its way: STOP_FOR_* */
+    bool peeked;          /* a peek in this run found it at peek_regs */
+    bool restartable;     /* its last syscall returned ERESTART* */
+    regs_t peek_regs;
     bool anchored;        /* a peek found anchor_regs in this run ... */
     regs_t anchor_regs;
     int anchor_fd;        /* ... and counts executions of its address */
@@ -83,8 +88,11 @@ struct recorder {
     bool timers_used;       /* a task armed a timer: signals may land in code */
     bool has_peek_timer;
     timer_t peek_timer;
-    pid_t peek_tid;         /* the task the armed peek is for, and its run */
+    pid_t peek_tid;         /* the task the armed timer is for, and its run */
     unsigned peek_seq;
+    int peek_phase;         /* PHASE_PEEK, then PHASE_SLICE */
+    bool chaos;             /* --chaos: random scheduling, from chaos_state */
+    uint64_t chaos_state;
 };
 
 /* record/recorder.c: the start of a new program image after execve. */
@@ -96,13 +104,21 @@ void user_runs_init(struct recorder *r);
 void user_run_begin(struct recorder *r, struct rtask *t);
 void user_run_end(struct rtask *t);
 void user_run_forget(struct rtask *t);
-/* The recorder's peek timer fired: interrupt the running task. */
+enum { PHASE_PEEK = 1, PHASE_SLICE };
+enum { STOP_FOR_PEEK = 1, STOP_FOR_PREEMPT };
+/* The recorder's timer fired: peek at or preempt the running task. */
 void user_run_peek_due(struct recorder *r);
-/* A SIGSTOP stop: true when it was our peek (then handled). */
-bool user_run_peek_stop(struct rtask *t);
-struct ev_signal;
-/* Fills the position of a signal that landed in t's user code. */
-void user_run_position(struct rtask *t, struct ev_signal *e);
+/* A SIGSTOP stop of t: not ours (STOPPED_FOREIGN: a real signal), our
+ * peek or a late one (STOPPED_RESUME: the run goes on), or a preemption
+ * (STOPPED_PREEMPTED: recorded; t is to wait while others run). */
+enum { STOPPED_FOREIGN, STOPPED_RESUME, STOPPED_PREEMPTED };
+int user_run_sigstop(struct recorder *r, struct rtask *t);
+/* record/recorder.c: the next pseudo-random number of --chaos. */
+uint64_t chaos_random(struct recorder *r);
+struct ev_position;
+/* Where in t's current run the registers regs are: false when that is the
+ * resume point itself (no position needed), else fills pos. */
+bool user_run_position(struct rtask *t, const regs_t *regs, struct ev_position *pos);
 /* record/syscall_record.c */
 void record_syscall_entry(struct recorder *r, struct rtask *t);
 void record_syscall_exit(struct recorder *r, struct rtask *t);

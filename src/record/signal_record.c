@@ -50,8 +50,8 @@ bool record_signal_stop(struct recorder *r, struct rtask *t, int sig)
     }
     if (is_synchronous(&e.info))
         e.flags |= SIGF_SYNC;
-    else
-        user_run_position(t, &e);
+    else if (user_run_position(t, &e.regs, &e.pos))
+        e.flags |= SIGF_IN_CODE;
     event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e, NULL, 0);
     r->nevents++;
     t->pending_sig = sig;

@@ -186,5 +186,6 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
     }
     event_write(r->events, EV_SYSCALL_EXIT, t->tid, &x, sizeof x, tail, ntail);
     r->nevents++;
+    t->restartable = result <= -512 && result >= -516;
     free(data);
 }

@@ -11,6 +11,9 @@
  *     microseconds into the run) gives an anchor: its registers, which
  *     replay finds by stopping at its address until they match, and a
  *     counter from there;
+ *   - a thread that spins (registers unchanged from a peek to the end of a
+ *     time slice) while another could run is stopped (a PREEMPT event,
+ *     positioned like a signal), so the thread it waits for can run;
  *   - with neither, replay searches for the signal's own registers from the
  *     resume.
  * Peeks cost one stop and record nothing.  Details: docs/async-events.md. */
@@ -26,7 +29,8 @@
 #include "record/recorder.h"
 #include "trace/event.h"
 
-#define PEEK_DELAY_NS 30000
+#define PEEK_DELAY_NS 30000     /* into a run, a peek finds an anchor */
+#define SLICE_NS 10000000       /* then the run may be preempted, every slice */
 
 static volatile sig_atomic_t peek_fired;
 static void on_peek_timer(int sig) { (void)sig; peek_fired = 1; }
@@ -39,6 +43,29 @@ void user_runs_init(struct recorder *r)
     sigaction(SIGALRM, &sa, NULL);
     struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM};
     r->has_peek_timer = timer_create(CLOCK_MONOTONIC, &sev, &r->peek_timer) == 0;
+}
+
+static void arm_timer(struct recorder *r, struct rtask *t, long ns, int phase)
+{
+    if (!r->has_peek_timer)
+        return;
+    struct itimerspec when = {.it_value = {ns / 1000000000, ns % 1000000000}};
+    timer_settime(r->peek_timer, 0, &when, NULL);
+    r->peek_tid = t->tid;
+    r->peek_seq = t->run_seq;
+    r->peek_phase = phase;
+}
+
+/* Another task exists that could run if this one were stopped. */
+static bool has_company(struct recorder *r, struct rtask *t)
+{
+    return r->tasks != t || t->next;
+}
+
+static long slice_ns(struct recorder *r)
+{
+    /* Chaos: slices from 0.1 to 20 ms make rare interleavings common. */
+    return r->chaos ? 100000 + (long)(chaos_random(r) % 19900000) : SLICE_NS;
 }
 
 static void arm_hot_counters(struct rtask *t)
@@ -56,15 +83,11 @@ void user_run_begin(struct recorder *r, struct rtask *t)
     t->run_sig = t->pending_sig;
     t->in_user = true;
     t->run_seq++;
-    if (!r->timers_used)
-        return;
-    arm_hot_counters(t);
-    if (r->has_peek_timer) {
-        struct itimerspec when = {.it_value = {0, PEEK_DELAY_NS}};
-        timer_settime(r->peek_timer, 0, &when, NULL);
-        r->peek_tid = t->tid;
-        r->peek_seq = t->run_seq;
-    }
+    t->peeked = false;
+    if (r->timers_used)
+        arm_hot_counters(t);
+    if (r->timers_used || has_company(r, t))
+        arm_timer(r, t, PEEK_DELAY_NS, PHASE_PEEK);
 }
 
 void user_run_end(struct rtask *t)
@@ -85,35 +108,87 @@ void user_run_forget(struct rtask *t)
     t->nhot = 0;
 }
 
+static bool others_ready(struct recorder *r, struct rtask *t)
+{
+    if (r->nwaiting)
+        return true;
+    for (struct rtask *o = r->tasks; o; o = o->next)
+        if (o != t && o->state == RT_READY)
+            return true;
+    return false;
+}
+
 void user_run_peek_due(struct recorder *r)
 {
     if (!peek_fired)
         return;
     peek_fired = 0;
-    for (struct rtask *t = r->tasks; t; t = t->next)
-        if (t->tid == r->peek_tid && t->in_user && t->run_seq == r->peek_seq && !t->anchored &&
-            !t->peek_sent) {
-            t->peek_sent = syscall(SYS_tgkill, t->tgid, t->tid, SIGSTOP) == 0;
-            return;
-        }
+    for (struct rtask *t = r->tasks; t; t = t->next) {
+        if (t->tid != r->peek_tid || !t->in_user || t->run_seq != r->peek_seq || t->stop_sent)
+            continue;
+        int intent = 0;
+        if (r->peek_phase == PHASE_PEEK && !t->peeked)
+            intent = STOP_FOR_PEEK;
+        else if (r->peek_phase == PHASE_SLICE && others_ready(r, t))
+            intent = STOP_FOR_PREEMPT;
+        else if (r->peek_phase == PHASE_SLICE)
+            arm_timer(r, t, slice_ns(r), PHASE_SLICE); /* look again later */
+        if (intent && syscall(SYS_tgkill, t->tgid, t->tid, SIGSTOP) == 0)
+            t->stop_sent = intent;
+        return;
+    }
 }
 
-bool user_run_peek_stop(struct rtask *t)
+int user_run_sigstop(struct recorder *r, struct rtask *t)
 {
-    if (!t->peek_sent)
-        return false;
-    t->peek_sent = false;
+    int intent = t->stop_sent;
+    if (!intent)
+        return STOPPED_FOREIGN;
+    t->stop_sent = 0;
     regs_t now;
     regs_get(t->tid, &now);
     char why[8];
-    if (t->in_user && !t->anchored && !regs_match(&now, &t->resume_regs, why, sizeof why)) {
+    if (t->restartable && regs_match(&now, &t->resume_regs, why, sizeof why)) {
+        /* It interrupted a syscall (which returned ERESTART*): the kernel
+         * restarts it only because a signal came; replay must see one. */
+        struct ev_signal e = {.signo = SIGSTOP, .flags = SIGF_DISCARD, .regs = now};
+        e.info.si_signo = SIGSTOP;
+        event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e, NULL, 0);
+        r->nevents++;
+        t->restartable = false;
+        return STOPPED_RESUME;
+    }
+    if (intent == STOP_FOR_PREEMPT) {
+        /* Only a thread spinning with its registers unchanged since the
+         * peek is preempted: replay finds that state at the spin's first
+         * iteration (register match), however long it spun.  A loop whose
+         * state changes would cost replay a stop per iteration to find;
+         * it runs on until its next syscall (docs/async-events.md). */
+        if (!t->peeked || !regs_match(&now, &t->peek_regs, why, sizeof why)) {
+            t->peek_regs = now;
+            t->peeked = true;
+            arm_timer(r, t, slice_ns(r), PHASE_SLICE);
+            return STOPPED_RESUME;
+        }
+        struct ev_preempt p = {.regs = now};
+        if (user_run_position(t, &now, &p.pos)) {
+            event_write(r->events, EV_PREEMPT, t->tid, &p, sizeof p, NULL, 0);
+            r->nevents++;
+        }
+        return STOPPED_PREEMPTED;
+    }
+    t->peek_regs = now;
+    t->peeked = true;
+    if (r->timers_used && !t->anchored && !regs_match(&now, &t->resume_regs, why, sizeof why)) {
         t->anchor_fd = hwbp_open(t->tid, now.rip, 0);
         if (t->anchor_fd >= 0) {
             t->anchored = true;
             t->anchor_regs = now;
         }
     }
-    return true;
+    if (has_company(r, t))
+        arm_timer(r, t, slice_ns(r), PHASE_SLICE);
+    return STOPPED_RESUME;
 }
 
 static void learn_hot(struct rtask *t, uint64_t addr)
@@ -137,30 +212,31 @@ static bool at_handler_entry(const struct rtask *t, const regs_t *r)
     return t->run_sig && r->rdi == (uint64_t)t->run_sig && r->rdx == r->rsp + 8;
 }
 
-void user_run_position(struct rtask *t, struct ev_signal *e)
+bool user_run_position(struct rtask *t, const regs_t *regs, struct ev_position *pos)
 {
     char why[8];
-    if (!t->in_user || regs_match(&e->regs, &t->resume_regs, why, sizeof why) ||
-        at_handler_entry(t, &e->regs))
-        return; /* delivered as the task resumed: positioned by that stop */
-    e->flags |= SIGF_IN_CODE;
-    /* Counted from the resume: prefer the signal's own address. */
+    memset(pos, 0, sizeof *pos);
+    if (!t->in_user || regs_match(regs, &t->resume_regs, why, sizeof why) ||
+        at_handler_entry(t, regs))
+        return false; /* as the task resumed: positioned by that stop */
+    /* Counted from the resume: prefer the event's own address. */
     for (int i = 0; i < t->nhot; i++) {
         if (t->hot_fd[i] < 0)
             continue;
         uint64_t n = hwbp_read(t->hot_fd[i]) - t->hot_base[i];
-        if (n && (!e->count || t->hot_addr[i] == e->regs.rip)) {
-            e->count_addr = t->hot_addr[i];
-            e->count = n;
+        if (n && (!pos->count || t->hot_addr[i] == regs->rip)) {
+            pos->count_addr = t->hot_addr[i];
+            pos->count = n;
         }
     }
-    if (!e->count && t->anchored) {
-        e->anchored = 1;
-        e->anchor_regs = t->anchor_regs;
-        e->count_addr = t->anchor_regs.rip;
-        e->count = hwbp_read(t->anchor_fd);
+    if (!pos->count && t->anchored) {
+        pos->anchored = 1;
+        pos->anchor_regs = t->anchor_regs;
+        pos->count_addr = t->anchor_regs.rip;
+        pos->count = hwbp_read(t->anchor_fd);
     }
     if (t->anchored)
         learn_hot(t, t->anchor_regs.rip);
-    learn_hot(t, e->regs.rip);
+    learn_hot(t, regs->rip);
+    return true;
 }

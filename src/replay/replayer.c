@@ -248,7 +248,7 @@ static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_
                  ptrace(PTRACE_SETSIGMASK, t->tid, sizeof temp_mask, &temp_mask) < 0))
         die_errno("cannot set the signal mask of thread %d", t->tid);
     if (e->flags & SIGF_IN_CODE)
-        reach_signal_point(rp, t, e);
+        reach_position(rp, t, &e->regs, &e->pos);
     if (!(e->flags & SIGF_SYNC) && syscall(SYS_tgkill, t->tgid, t->tid, e->signo) < 0)
         die_errno("cannot send %s to thread %d", strsignal(e->signo), t->tid);
     struct stop s;
@@ -260,6 +260,10 @@ static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_
     }
     regs_t now;
     check_regs(rp, t->tid, &e->regs, &now);
+    if (e->flags & SIGF_DISCARD) {
+        t->where = PT_STOPPED; /* the recorder swallowed it: so do we */
+        return;
+    }
     if (ptrace(PTRACE_SETSIGINFO, t->tid, 0, &e->info) < 0)
         die_errno("ptrace(SETSIGINFO)");
     t->pending_sig = e->signo;
@@ -361,6 +365,15 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
     apply_exec(rp, t, ev);
 }
 
+/* The thread was stopped here to let another run: stop it at the same
+ * point, and check it is the same point. */
+static void replay_preempt(struct replayer *rp, struct ptask *t, const struct ev_preempt *p)
+{
+    reach_position(rp, t, &p->regs, &p->pos);
+    regs_t now;
+    check_regs(rp, t->tid, &p->regs, &now);
+}
+
 static void replay_task_exit(struct replayer *rp, struct ptask *t, int status)
 {
     /* SIGKILL has no delivery stop to record: the task just died. */
@@ -407,6 +420,7 @@ static void replay_event(struct replayer *rp, const struct event *ev)
     case EV_CLONE: replay_clone(rp, t, &ev->u.clone); break;
     case EV_EXEC: replay_exec(rp, t, ev); break;
     case EV_TASK_EXIT: replay_task_exit(rp, t, ev->u.task_exit.status); break;
+    case EV_PREEMPT: replay_preempt(rp, t, &ev->u.preempt); break;
     default: divergence(rp, "unexpected %s event", event_type_name(ev->type));
     }
 }

@@ -89,8 +89,10 @@ void replay_mremap(struct replayer *rp, struct ptask *t, int64_t result);
 /* Waits for a PT_COMPLETING task's syscall exit and applies its result. */
 void replay_complete_syscall(struct replayer *rp, struct ptask *t);
 
-/* replay/signal_position.c: runs t to where an asynchronous signal landed. */
-void reach_signal_point(struct replayer *rp, struct ptask *t, const struct ev_signal *e);
+/* replay/signal_position.c: runs t to the point of its current run of user
+ * code where its registers were `at` (a signal landed, a slice ended). */
+void reach_position(struct replayer *rp, struct ptask *t, const regs_t *at,
+                    const struct ev_position *pos);
 
 /* replay/sigbus_replay.c: false when the SIGBUS needs no arranging. */
 bool replay_sigbus(struct replayer *rp, struct ptask *t, const struct ev_signal *e);

@@ -73,7 +73,8 @@ static void count_to(struct replayer *rp, struct ptask *t, uint64_t addr, uint64
     close(fd);
 }
 
-void reach_signal_point(struct replayer *rp, struct ptask *t, const struct ev_signal *e)
+void reach_position(struct replayer *rp, struct ptask *t, const regs_t *at,
+                    const struct ev_position *e)
 {
     uint64_t mask, open_mask;
     if (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof mask, &mask) < 0)
@@ -87,14 +88,13 @@ void reach_signal_point(struct replayer *rp, struct ptask *t, const struct ev_si
     }
     /* Landing on count_addr with RF set means its counter had already
      * counted that execution; with RF clear, the next one is due. */
-    bool at_count_addr = e->count && e->count_addr == e->regs.rip;
+    bool at_count_addr = e->count && e->count_addr == at->rip;
     if (e->count)
-        count_to(rp, t, e->count_addr,
-                 e->count + (at_count_addr && !(e->regs.eflags & EFLAGS_RF)));
+        count_to(rp, t, e->count_addr, e->count + (at_count_addr && !(at->eflags & EFLAGS_RF)));
     if (!at_count_addr)
-        search(rp, t, e->regs.rip, &e->regs);
+        search(rp, t, at->rip, at);
 
     ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
-    set_resume_flag(t->tid, e->regs.eflags);
+    set_resume_flag(t->tid, at->eflags);
     t->where = PT_STOPPED;
 }

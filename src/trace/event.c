@@ -12,6 +12,7 @@ static const char *const type_names[EV_TYPE_MAX] = {
     [EV_CLONE] = "CLONE",
     [EV_EXEC] = "EXEC",
     [EV_TASK_EXIT] = "TASK_EXIT",
+    [EV_PREEMPT] = "PREEMPT",
 };
 
 const char *event_type_name(uint32_t type)
@@ -159,6 +160,9 @@ int event_decode(const void *rec, size_t len, struct event *ev, char *err, size_
         break;
     case EV_TASK_EXIT:
         rc = take(&c, &ev->u.task_exit, sizeof ev->u.task_exit);
+        break;
+    case EV_PREEMPT:
+        rc = take(&c, &ev->u.preempt, sizeof ev->u.preempt);
         break;
     default:
         snprintf(err, errlen, "unknown event type %u", h.type);

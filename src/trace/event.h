@@ -17,6 +17,7 @@ enum ev_type {
     EV_CLONE,          /* a new task (fork, vfork, clone) */
     EV_EXEC,           /* a successful execve: the new image's start */
     EV_TASK_EXIT,      /* a task ended: its wait status */
+    EV_PREEMPT,        /* the scheduler interrupted a thread in user code */
     EV_TYPE_MAX
 };
 
@@ -28,7 +29,7 @@ struct ev_head {
 struct ev_init {
     uint32_t argc, envc;
     uint32_t strings_len; /* then: exe\0 cwd\0 argv[i]\0... envp[i]\0... */
-    uint32_t reserved;
+    uint32_t chaos_seed;  /* --chaos: the seed of the scheduling choices; 0 off */
 };
 
 struct ev_syscall_enter {
@@ -67,6 +68,23 @@ enum {
                               reaches it by running; otherwise replay queues it */
     SIGF_IN_CODE = 1 << 1, /* landed in the middle of user code: the position
                               fields say where (docs/async-events.md) */
+    SIGF_DISCARD = 1 << 2, /* the recorder's own stop signal, swallowed: it
+                              interrupted a syscall, which then restarted */
+};
+
+/* Where in a run of user code (between two stops) something happened:
+ * from the resume (or, if anchored, from the first execution of
+ * anchor_regs.rip with exactly anchor_regs) count executions of
+ * count_addr: it came after the count-th and before the next; then, unless
+ * count_addr is where it happened, the first later point with the
+ * event's registers.  count 0: search those registers from the start.
+ * See docs/async-events.md. */
+struct ev_position {
+    uint64_t count_addr;
+    uint64_t count;
+    uint32_t anchored;
+    uint32_t reserved;
+    struct user_regs_struct anchor_regs;
 };
 
 struct ev_signal {
@@ -74,16 +92,14 @@ struct ev_signal {
     uint32_t flags;
     siginfo_t info;
     struct user_regs_struct regs;
-    /* SIGF_IN_CODE: from the resume (or, if anchored, from the first
-     * execution of anchor_regs.rip with exactly anchor_regs), count
-     * executions of count_addr: the signal came after the count-th and
-     * before the next; then, unless count_addr is where it landed, the
-     * first later point with regs.  count 0: search regs from the start. */
-    uint64_t count_addr;
-    uint64_t count;
-    uint32_t anchored;
-    uint32_t reserved;
-    struct user_regs_struct anchor_regs;
+    struct ev_position pos;   /* with SIGF_IN_CODE */
+};
+
+/* The scheduler stopped a thread in the middle of user code to run
+ * another (a time slice ended): replay stops it at the same point. */
+struct ev_preempt {
+    struct user_regs_struct regs;
+    struct ev_position pos;
 };
 
 struct ev_rdtsc {
@@ -127,6 +143,7 @@ struct event {
         struct ev_clone clone;
         struct ev_exec exec;
         struct ev_task_exit task_exit;
+        struct ev_preempt preempt;
     } u;
     const struct ev_region *regions; /* EV_SYSCALL_EXIT */
     const uint8_t *region_data;      /* concatenated region bytes */
