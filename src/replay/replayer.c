@@ -126,7 +126,7 @@ static int deliver_after_masked_wait(struct replayer *rp, struct ptask *t, int s
         if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, sig) < 0)
             divergence(rp, "cannot deliver %s: %s", strsignal(sig), strerror(errno));
         struct stop s;
-        stop_classify(t->tid, wait_for(t->tid), &s);
+        stop_classify(t->tid, replay_wait(rp, t->tid), &s);
         if (s.kind != STOP_SIGNAL || s.sig != SIGTRAP)
             divergence(rp, "%s was not delivered to its handler", strsignal(sig));
         regs_t r;
@@ -156,7 +156,7 @@ void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int 
     for (;;) {
         if (ptrace(request, t->tid, 0, sig) < 0)
             divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
-        stop_classify(t->tid, wait_for(t->tid), s);
+        stop_classify(t->tid, replay_wait(rp, t->tid), s);
         sig = 0;
         if (s->kind == STOP_GROUP)
             continue;
@@ -321,7 +321,7 @@ static void replay_clone(struct replayer *rp, struct ptask *t, const struct ev_c
     ct->syscall_insn = t->syscall_insn;
     /* Its first stop is the SIGSTOP every traced child starts with. */
     struct stop cs;
-    stop_classify(child, wait_for(child), &cs);
+    stop_classify(child, replay_wait(rp, child), &cs);
     if (cs.kind != STOP_SIGNAL || cs.sig != SIGSTOP)
         expect(rp, &cs, STOP_SIGNAL, SIGSTOP, "the new task's first stop");
     ct->where = PT_STOPPED;
@@ -374,16 +374,71 @@ static void replay_preempt(struct replayer *rp, struct ptask *t, const struct ev
     check_regs(rp, t->tid, &p->regs, &now);
 }
 
+void stash_status(struct replayer *rp, pid_t tid, int status)
+{
+    if (rp->nstashed == rp->stash_cap) {
+        rp->stash_cap = rp->stash_cap ? 2 * rp->stash_cap : 16;
+        rp->stashed = xrealloc(rp->stashed, rp->stash_cap * sizeof *rp->stashed);
+    }
+    rp->stashed[rp->nstashed++] = (struct stashed_status){tid, status};
+}
+
+int replay_wait(struct replayer *rp, pid_t tid)
+{
+    for (int i = 0; i < rp->nstashed; i++)
+        if (rp->stashed[i].tid == tid) {
+            int status = rp->stashed[i].status;
+            rp->stashed[i] = rp->stashed[--rp->nstashed];
+            return status;
+        }
+    return wait_for(tid);
+}
+
+/* Waits for t's end.  When a thread calls exit_group, the kernel ends its
+ * other threads too, and a group leader's end is reported only after all
+ * of them: so the ends of other tasks are collected (for their own
+ * TASK_EXIT events) while waiting. */
+static void wait_for_exit(struct replayer *rp, struct ptask *t, struct stop *s)
+{
+    for (int i = 0; i < rp->nstashed; i++)
+        if (rp->stashed[i].tid == t->tid) {
+            stop_classify(t->tid, replay_wait(rp, t->tid), s);
+            return;
+        }
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, __WALL);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            divergence(rp, "thread %d vanished: %s", t->tid, strerror(errno));
+        }
+        if (pid != t->tid) {
+            stash_status(rp, pid, status);
+            continue;
+        }
+        stop_classify(t->tid, status, s);
+        if (s->kind == STOP_SIGNAL && !is_fault(s->sig)) { /* a stray: drop it */
+            ptrace(PTRACE_CONT, t->tid, 0, 0);
+            continue;
+        }
+        return;
+    }
+}
+
 static void replay_task_exit(struct replayer *rp, struct ptask *t, int status)
 {
-    /* SIGKILL has no delivery stop to record: the task just died. */
     struct stop s;
     if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+        /* SIGKILL has no delivery stop to record: the task just died. */
         syscall(SYS_tgkill, t->tgid, t->tid, SIGKILL);
-        stop_classify(t->tid, wait_for(t->tid), &s);
     } else {
-        resume_and_wait(rp, t, PTRACE_CONT, &s);
+        int sig = t->pending_sig;
+        t->pending_sig = 0;
+        if (ptrace(PTRACE_CONT, t->tid, 0, sig) < 0 && errno != ESRCH)
+            divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
     }
+    wait_for_exit(rp, t, &s);
     bool same = s.kind == STOP_EXITED &&
                 (WIFEXITED(status) ? WIFEXITED(s.status) && WEXITSTATUS(s.status) == WEXITSTATUS(status)
                                    : WIFSIGNALED(s.status) && WTERMSIG(s.status) == WTERMSIG(status));

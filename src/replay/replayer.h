@@ -48,6 +48,11 @@ struct ptask {
 struct event_reader;
 struct file_cache;
 
+struct stashed_status {
+    pid_t tid;
+    int status;
+};
+
 struct replayer {
     struct event_reader *reader;
     const char *dir;
@@ -58,6 +63,8 @@ struct replayer {
     bool quiet;
     struct file_cache *files;
     char *exec_dir;      /* replayed tasks' cwd, holding links to executables */
+    struct stashed_status *stashed; /* statuses collected before their turn */
+    int nstashed, stash_cap;
     unsigned exec_links;
 };
 
@@ -74,6 +81,10 @@ void resume_and_wait(struct replayer *rp, struct ptask *t, int request, struct s
 void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int expected,
                          struct stop *s);
 struct ptask *ptask_find(struct replayer *rp, pid_t rec_tid);
+
+/* waitpid for tid, or the status already collected for it. */
+int replay_wait(struct replayer *rp, pid_t tid);
+void stash_status(struct replayer *rp, pid_t tid, int status);
 
 /* replay/syscall_replay.c */
 void replay_syscall_enter(struct replayer *rp, struct ptask *t, const struct event *ev);

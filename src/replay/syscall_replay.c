@@ -181,7 +181,7 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
 void replay_complete_syscall(struct replayer *rp, struct ptask *t)
 {
     struct stop s;
-    stop_classify(t->tid, wait_for(t->tid), &s);
+    stop_classify(t->tid, replay_wait(rp, t->tid), &s);
     if (s.kind != STOP_SYSCALL_EXIT)
         divergence(rp, "thread %d did not finish %s", t->tid, syscall_name(t->entry_regs.orig_rax));
     finish_with_result(t, t->completing_result);
