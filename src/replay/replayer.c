@@ -210,8 +210,13 @@ static void check_regs(struct replayer *rp, pid_t tid, const regs_t *recorded, r
 {
     regs_get(tid, now);
     char why[160];
-    if (!regs_match(now, recorded, why, sizeof why))
+    if (!regs_match(now, recorded, why, sizeof why)) {
+        debug("now rax %llx rcx %llx rdx %llx rsi %llx rip %llx eflags %llx", now->rax, now->rcx,
+              now->rdx, now->rsi, now->rip, now->eflags);
+        debug("rec rax %llx rcx %llx rdx %llx rsi %llx rip %llx eflags %llx", recorded->rax,
+              recorded->rcx, recorded->rdx, recorded->rsi, recorded->rip, recorded->eflags);
         divergence(rp, "registers differ: %s", why);
+    }
 }
 
 /* rt_sigsuspend, ppoll, pselect6 and epoll_pwait* wait with a temporary
