@@ -1,5 +1,5 @@
 // Feature: asynchronous signals (setitimer ITIMER_REAL) landing in the middle of a tight user-space loop.
-#include "t.h"
+#include "../programs/t.h"
 #include <signal.h>
 #include <sys/time.h>
 
