@@ -525,6 +525,7 @@ int record_run(const struct record_options *opt)
             kill(r->root, forwarded_signal);
             forwarded_signal = 0;
         }
+        user_run_peek_due(r);
         struct rtask *running = running_task(r);
         if (!running && r->nwaiting) {
             pop_waiting_stop(r);

@@ -49,7 +49,10 @@ static void arm_timer(struct recorder *r, struct rtask *t, long ns, int phase)
 {
     if (!r->has_peek_timer)
         return;
-    struct itimerspec when = {.it_value = {ns / 1000000000, ns % 1000000000}};
+    /* Periodic: a firing that lands while the recorder is not waiting
+     * (so it interrupts nothing) is followed by another that does. */
+    struct itimerspec when = {.it_value = {ns / 1000000000, ns % 1000000000},
+                              .it_interval = {0, phase == PHASE_PEEK ? 1000000 : ns}};
     timer_settime(r->peek_timer, 0, &when, NULL);
     r->peek_tid = t->tid;
     r->peek_seq = t->run_seq;
