@@ -321,6 +321,46 @@ static void record_task_exit(struct recorder *r, struct rtask *t, int status)
     release_vfork_parent(r, tid);
 }
 
+/* Our peek/slice SIGSTOP is pending, and the thread has just entered a
+ * syscall.  Some blocking calls (epoll_wait, semop, ...) fail with EINTR
+ * after a stop signal even without a handler: the program must not see
+ * that.  So the syscall is skipped, the SIGSTOP taken and swallowed, and
+ * the thread put back before its syscall instruction to enter it again,
+ * with nothing pending; none of it is recorded, as the thread ends where
+ * it was.  Returns false if another stop came in between (then handled). */
+static bool dodge_stop_signal(struct recorder *r, struct rtask *t)
+{
+    regs_t entry, skip;
+    regs_get(t->tid, &entry);
+    skip = entry;
+    skip.orig_rax = -1;
+    regs_set(t->tid, &skip);
+    ptrace(PTRACE_SYSCALL, t->tid, 0, 0);
+    int status = wait_for(t->tid);
+    struct stop s;
+    stop_classify(t->tid, status, &s);
+    if (s.kind == STOP_SYSCALL_EXIT) {
+        ptrace(PTRACE_SYSCALL, t->tid, 0, 0);
+        status = wait_for(t->tid);
+        stop_classify(t->tid, status, &s);
+    }
+    if (s.kind == STOP_EXITED) {
+        handle_stop(r, t->tid, status);
+        return true;
+    }
+    regs_t again = entry;
+    again.rip -= 2; /* the syscall instruction */
+    again.rax = entry.orig_rax;
+    regs_set(t->tid, &again);
+    if (s.kind == STOP_SIGNAL && s.sig == SIGSTOP) {
+        t->stop_sent = 0;
+        resume(t, RT_RUNNING);
+        return true;
+    }
+    handle_stop(r, t->tid, status); /* a real signal came first */
+    return true;
+}
+
 static void handle_stop(struct recorder *r, pid_t tid, int status)
 {
     struct rtask *t = task_find(r, tid);
@@ -338,6 +378,8 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
         record_task_exit(r, t, status);
         return;
     case STOP_SYSCALL_ENTRY:
+        if (t->stop_sent && dodge_stop_signal(r, t))
+            return;
         user_run_end(t);
         record_syscall_entry(r, t);
         /* Only a syscall that may block lets another task run meanwhile:
