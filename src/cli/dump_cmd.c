@@ -136,24 +136,16 @@ static void dump_event(const struct event *ev, uint64_t *args)
     printf("\n");
 }
 
-static void usage(FILE *out)
-{
-    fprintf(out, "Usage: rewind dump [TRACE]\n"
-                 "Prints every event of TRACE (default: latest-trace), one per line:\n"
-                 "  {event N} TYPE tid=T details\n");
-}
+static const char usage[] = "Usage: rewind dump [TRACE]\n"
+    "Prints every event of TRACE (default: latest-trace), one per line:\n"
+    "  {event N} TYPE tid=T details\n";
 
 int cmd_dump(int argc, char **argv)
 {
-    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        usage(stdout);
-        return 0;
-    }
-    if (argc > 2) {
-        usage(stderr);
-        return 1;
-    }
-    struct event_reader *r = event_reader_open(argc > 1 ? argv[1] : NULL);
+    int rc;
+    struct event_reader *r = open_trace_argument(argc, argv, usage, &rc);
+    if (!r)
+        return rc;
     struct pending *pend = NULL;
     int npend = 0;
     struct event ev;

@@ -63,24 +63,16 @@ static char *join_args(const struct event *ev)
     return s;
 }
 
-static void usage(FILE *out)
-{
-    fprintf(out, "Usage: rewind ps [TRACE]\n"
-                 "Lists the processes of TRACE (default: latest-trace): PID, parent PID,\n"
-                 "exit status (-N: killed by signal N) and command line.\n");
-}
+static const char usage[] = "Usage: rewind ps [TRACE]\n"
+    "Lists the processes of TRACE (default: latest-trace): PID, parent PID,\n"
+    "exit status (-N: killed by signal N) and command line.\n";
 
 int cmd_ps(int argc, char **argv)
 {
-    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        usage(stdout);
-        return 0;
-    }
-    if (argc > 2) {
-        usage(stderr);
-        return 1;
-    }
-    struct event_reader *r = event_reader_open(argc > 1 ? argv[1] : NULL);
+    int rc;
+    struct event_reader *r = open_trace_argument(argc, argv, usage, &rc);
+    if (!r)
+        return rc;
     struct procs ps = {0};
     struct event ev;
     bool cut_off;
