@@ -72,7 +72,7 @@ ssize_t tracee_read_str(pid_t tid, uint64_t addr, char *buf, size_t max)
             want = page_left;
         ssize_t n = tracee_read(tid, addr + got, buf + got, want);
         if (n <= 0)
-            return got ? -1 : -1;
+            return -1;
         char *nul = memchr(buf + got, 0, n);
         if (nul)
             return nul - buf;

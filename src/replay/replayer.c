@@ -569,7 +569,8 @@ int replay_run(const struct replay_options *opt)
         }
         rp->ev = &ev;
         replay_event(rp, &ev);
-        reap_orphans(rp);
+        if (ev.type == EV_TASK_EXIT)
+            reap_orphans(rp);
     }
     if (!complete)
         die("%s: the trace ends after event %llu while the program was still running "
