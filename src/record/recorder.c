@@ -486,7 +486,17 @@ static void flush_now_and_then(struct recorder *r)
 }
 
 static volatile sig_atomic_t forwarded_signal;
-static void on_terminate(int sig) { forwarded_signal = sig; }
+/* Termination signals sent to the recorder go to the program, whose
+ * recording then ends as the program does.  A SIGINT (or SIGQUIT) typed at
+ * the terminal reaches the program by itself (same process group), so
+ * only one sent with kill() is passed on. */
+static void on_terminate(int sig, siginfo_t *si, void *ctx)
+{
+    (void)ctx;
+    if ((sig == SIGINT || sig == SIGQUIT) && si->si_code == SI_KERNEL)
+        return;
+    forwarded_signal = sig;
+}
 
 static void remember_outputs(struct recorder *r)
 {
@@ -552,9 +562,12 @@ int record_run(const struct record_options *opt)
     struct spawn_spec spec = {.exe = opt->exe, .argv = opt->argv, .envp = envp};
     active = r;
     die_hook = kill_tracees;
-    signal(SIGINT, SIG_IGN); /* the terminal sends it to the program too */
-    signal(SIGTERM, on_terminate);
-    signal(SIGHUP, on_terminate);
+    struct sigaction term = {.sa_sigaction = on_terminate, .sa_flags = SA_SIGINFO};
+    sigemptyset(&term.sa_mask);
+    sigaction(SIGINT, &term, NULL);
+    sigaction(SIGQUIT, &term, NULL);
+    sigaction(SIGTERM, &term, NULL);
+    sigaction(SIGHUP, &term, NULL);
     pid_t root = tracee_spawn(&spec);
     r->root = root;
     write_init(r, root, opt->exe, opt->argv, envp, cwd, r->chaos ? seed : 0);
