@@ -117,6 +117,8 @@ static void dump_event(const struct event *ev, uint64_t *args)
     case EV_EXEC:
         printf(" exe=\"%s\"", event_string(ev->strings, ev->strings_len, 0));
         print_strings("argv", ev->strings, ev->strings_len, 1, ev->u.exec.argc);
+        if (ev->u.exec.new_tid)
+            printf(" now-tid=%d", ev->u.exec.new_tid);
         printf(" ip=0x%llx sp=0x%llx stack=%llu bytes", (unsigned long long)ev->u.exec.regs.rip,
                (unsigned long long)ev->u.exec.regs.rsp, (unsigned long long)ev->u.exec.stack_len);
         break;

@@ -238,9 +238,15 @@ void record_exec(struct recorder *r, struct rtask *t)
     if (!saved)
         saved = "";
     ex.strings_len = strlen(exe) + 1 + cmd_len + strlen(saved) + 1;
+    pid_t event_tid = t->tid;
+    if (t->former_tid) {
+        event_tid = t->former_tid; /* the thread replay knows */
+        ex.new_tid = t->tid;
+        t->former_tid = 0;
+    }
     struct iovec tail[4] = {{stack, ex.stack_len}, {exe, strlen(exe) + 1}, {cmd, cmd_len},
                             {(void *)saved, strlen(saved) + 1}};
-    event_write(r->events, EV_EXEC, t->tid, &ex, sizeof ex, tail, 4);
+    event_write(r->events, EV_EXEC, event_tid, &ex, sizeof ex, tail, 4);
     r->nevents++;
     free(stack);
     free(cmd);
@@ -289,6 +295,28 @@ static void record_clone(struct recorder *r, struct rtask *parent, int event)
 }
 
 static void handle_stop(struct recorder *r, pid_t tid, int status);
+
+/* An exec by a thread other than the leader reports under the leader's
+ * tid: the exec'ing thread takes that tid over and the leader is gone
+ * (its end is never reported).  Returns the exec'ing task. */
+static struct rtask *exec_takes_over(struct recorder *r, struct rtask *leader)
+{
+    unsigned long msg = 0;
+    ptrace(PTRACE_GETEVENTMSG, leader->tid, 0, &msg);
+    pid_t former = msg;
+    struct rtask *t = task_find(r, former);
+    if (!t || t == leader)
+        return leader;
+    pid_t tid = leader->tid;
+    bool was_root = tid == r->root;
+    task_remove(r, leader);
+    t->former_tid = former;
+    t->tid = tid;
+    t->tgid = tid;
+    if (was_root)
+        r->root = tid;
+    return t;
+}
 
 /* The parent of a vfork resumes when its child execs or exits, which the
  * kernel does before the child's own stop reports it.  Replay runs tasks
@@ -417,8 +445,14 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
         if (s.event == PTRACE_EVENT_FORK || s.event == PTRACE_EVENT_VFORK ||
             s.event == PTRACE_EVENT_CLONE)
             record_clone(r, t, s.event);
-        else if (s.event == PTRACE_EVENT_EXEC)
+        else if (s.event == PTRACE_EVENT_EXEC) {
+            t = exec_takes_over(r, t);
             t->exec_seen = true;
+            /* The other threads' ends wait until the exec is recorded:
+             * replay kills them by running the exec. */
+            resume(t, RT_RUNNING);
+            return;
+        }
         resume(t, RT_IN_KERNEL);
         return;
     case STOP_GROUP:
@@ -609,7 +643,7 @@ int record_run(const struct record_options *opt)
         /* Another task's stop waits until the running one stops: what the
          * running one does (a thread's exit clearing its tid, a wake-up)
          * may be why the other stopped, and replay must see it first. */
-        if (running && running->tid != tid)
+        if (running && running->tid != tid && (status >> 16) != PTRACE_EVENT_EXEC)
             push_waiting_stop(r, tid, status);
         else
             handle_stop(r, tid, status);

@@ -39,6 +39,7 @@ struct rtask {
     int cancelled;        /* errno the recorder made this syscall fail with */
     bool exec_seen;       /* PTRACE_EVENT_EXEC during this syscall */
     char *exec_path;      /* the file an execve in progress names */
+    pid_t former_tid;     /* it exec'd from a non-leader thread: its old tid */
     pid_t vfork_child;    /* a vfork child that has not exec'd or exited yet */
     /* The current run of user code (record/user_runs.c). */
     bool in_user;         /* resumed into user code, not stopped since */

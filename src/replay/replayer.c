@@ -361,7 +361,42 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
     if (len > 0 && (link = exec_link_create(rp, len, saved_exe(ev))))
         tracee_write(t->tid, t->entry_regs.rdi, link, len);
     struct stop s;
-    resume_and_wait(rp, t, PTRACE_SYSCALL, &s);
+    /* A non-leader's exec is reported under the leader's tid, which the
+     * thread then keeps; the leader is gone. */
+    struct ptask *leader = ev->u.exec.new_tid ? ptask_find(rp, ev->u.exec.new_tid) : NULL;
+    if (leader == t)
+        leader = NULL;
+    pid_t report_tid = leader ? leader->tid : t->tid;
+    int sig = t->pending_sig;
+    t->pending_sig = 0;
+    if (ptrace(PTRACE_SYSCALL, t->tid, 0, sig) < 0)
+        divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
+    /* The exec waits for the other threads to die and be reaped: collect
+     * their ends (for their TASK_EXIT events) meanwhile. */
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, __WALL);
+        if (pid < 0 && errno == EINTR)
+            continue;
+        if (pid < 0)
+            divergence(rp, "the exec of thread %d never came: %s", t->tid, strerror(errno));
+        if (pid == report_tid) {
+            if (!WIFSTOPPED(status) && leader)
+                continue; /* the old leader's own end: it has no event */
+            stop_classify(pid, status, &s);
+            if (s.kind == STOP_SIGNAL && !is_fault(s.sig)) { /* a stray: drop it */
+                ptrace(PTRACE_SYSCALL, pid, 0, 0);
+                continue;
+            }
+            break;
+        }
+        stash_status(rp, pid, status);
+    }
+    if (leader) {
+        t->tid = t->tgid = leader->tid;
+        t->rec_tid = ev->u.exec.new_tid;
+        ptask_remove(rp, leader);
+    }
     exec_link_remove(rp, link);
     if (s.kind != STOP_EVENT || s.event != PTRACE_EVENT_EXEC)
         expect(rp, &s, STOP_EVENT, 0, "the exec of a new program");

@@ -122,6 +122,9 @@ struct ev_exec {
     uint64_t stack_addr, stack_len; /* initial stack, rsp up to its top */
     uint32_t argc;
     uint32_t strings_len; /* then the stack bytes, then exe\0 argv[i]\0... */
+    int32_t new_tid;      /* a thread other than the leader exec'd: it now has
+                             the leader's tid (the leader is gone); else 0 */
+    uint32_t reserved;
 };
 
 struct ev_task_exit {

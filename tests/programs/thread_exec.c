@@ -1,5 +1,5 @@
 // Feature: execve from a non-main thread of a multi-threaded process (3 other threads blocked) runs /bin/echo.
-#include "../programs/t.h"
+#include "t.h"
 #include <pthread.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
