@@ -349,6 +349,9 @@ static const char *saved_exe(const struct event *ev)
     return event_string(ev->strings, ev->strings_len, 1 + ev->u.exec.argc);
 }
 
+static void wait_collecting(struct replayer *rp, pid_t tid, int request, bool skip_ends,
+                            struct stop *s);
+
 static void replay_exec(struct replayer *rp, struct ptask *t, const struct event *ev)
 {
     if (t->where != PT_AT_ENTRY)
@@ -371,27 +374,7 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
     t->pending_sig = 0;
     if (ptrace(PTRACE_SYSCALL, t->tid, 0, sig) < 0)
         divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
-    /* The exec waits for the other threads to die and be reaped: collect
-     * their ends (for their TASK_EXIT events) meanwhile. */
-    for (;;) {
-        int status;
-        pid_t pid = waitpid(-1, &status, __WALL);
-        if (pid < 0 && errno == EINTR)
-            continue;
-        if (pid < 0)
-            divergence(rp, "the exec of thread %d never came: %s", t->tid, strerror(errno));
-        if (pid == report_tid) {
-            if (!WIFSTOPPED(status) && leader)
-                continue; /* the old leader's own end: it has no event */
-            stop_classify(pid, status, &s);
-            if (s.kind == STOP_SIGNAL && !is_fault(s.sig)) { /* a stray: drop it */
-                ptrace(PTRACE_SYSCALL, pid, 0, 0);
-                continue;
-            }
-            break;
-        }
-        stash_status(rp, pid, status);
-    }
+    wait_collecting(rp, report_tid, PTRACE_SYSCALL, leader != NULL, &s);
     if (leader) {
         t->tid = t->tgid = leader->tid;
         t->rec_tid = ev->u.exec.new_tid;
@@ -434,15 +417,18 @@ int replay_wait(struct replayer *rp, pid_t tid)
     return wait_for(tid);
 }
 
-/* Waits for t's end.  When a thread calls exit_group, the kernel ends its
- * other threads too, and a group leader's end is reported only after all
- * of them: so the ends of other tasks are collected (for their own
- * TASK_EXIT events) while waiting. */
-static void wait_for_exit(struct replayer *rp, struct ptask *t, struct stop *s)
+/* Waits for a stop of tid, collecting the statuses of other tasks (for
+ * their own events) meanwhile: an exit_group or an exec ends the other
+ * threads of a process, and the kernel reports the leader, or lets the
+ * exec finish, only once they are reaped.  Stray signal stops of tid are
+ * dropped (it is resumed with `request`); with skip_ends, a reported end
+ * of tid is passed over (an exec'd-over leader's).  */
+static void wait_collecting(struct replayer *rp, pid_t tid, int request, bool skip_ends,
+                            struct stop *s)
 {
     for (int i = 0; i < rp->nstashed; i++)
-        if (rp->stashed[i].tid == t->tid) {
-            stop_classify(t->tid, replay_wait(rp, t->tid), s);
+        if (rp->stashed[i].tid == tid) {
+            stop_classify(tid, replay_wait(rp, tid), s);
             return;
         }
     for (;;) {
@@ -451,15 +437,17 @@ static void wait_for_exit(struct replayer *rp, struct ptask *t, struct stop *s)
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
-            divergence(rp, "thread %d vanished: %s", t->tid, strerror(errno));
+            divergence(rp, "thread %d vanished: %s", tid, strerror(errno));
         }
-        if (pid != t->tid) {
+        if (pid != tid) {
             stash_status(rp, pid, status);
             continue;
         }
-        stop_classify(t->tid, status, s);
-        if (s->kind == STOP_SIGNAL && !is_fault(s->sig)) { /* a stray: drop it */
-            ptrace(PTRACE_CONT, t->tid, 0, 0);
+        if (skip_ends && !WIFSTOPPED(status))
+            continue;
+        stop_classify(tid, status, s);
+        if (s->kind == STOP_SIGNAL && !is_fault(s->sig)) {
+            ptrace(request, tid, 0, 0);
             continue;
         }
         return;
@@ -478,7 +466,7 @@ static void replay_task_exit(struct replayer *rp, struct ptask *t, int status)
         if (ptrace(PTRACE_CONT, t->tid, 0, sig) < 0 && errno != ESRCH)
             divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
     }
-    wait_for_exit(rp, t, &s);
+    wait_collecting(rp, t->tid, PTRACE_CONT, false, &s);
     bool same = s.kind == STOP_EXITED &&
                 (WIFEXITED(status) ? WIFEXITED(s.status) && WEXITSTATUS(s.status) == WEXITSTATUS(status)
                                    : WIFSIGNALED(s.status) && WTERMSIG(s.status) == WTERMSIG(status));
