@@ -14,6 +14,21 @@
 struct replay_options {
     const char *trace;  /* as the user named it, or NULL for latest-trace */
     bool quiet;         /* -q: do not echo the program's output */
+    bool autopilot;     /* -a: no debugger, replay to the end */
+    bool mark_stdio;    /* global -M: prefix each write with [rr PID EVENT] */
+    /* Debugging (everything below is unused with -a). */
+    int dbgport;        /* -s PORT: serve only (0: pick a free port);
+                           -1: launch the debugger ourselves */
+    const char *dbghost;/* -h HOST, default 127.0.0.1 */
+    bool keep_listening;/* -k: serve again after gdb disconnects */
+    const char *debugger;       /* -d FILE, default "gdb" */
+    const char **gdb_args;      /* -x FILE / -o OPT / after "--", in order,
+                                   as gdb arguments */
+    int ngdb_args;
+    const char *onprocess;      /* -p PID|COMMAND: debug from its exec */
+    pid_t onfork;               /* -f PID: debug from its fork; 0 unset */
+    uint64_t goto_event;        /* -g EVENT; 0 unset */
+    bool goto_exit;             /* -e: start at the end */
 };
 
 /* Replays to the end; returns the exit code for `rewind replay -a`. */
