@@ -9,13 +9,20 @@
 
 int hwbp_open(pid_t tid, uint64_t addr, uint64_t period)
 {
+    return hwbp_open_kind(tid, HWBP_EXEC, addr, sizeof(long), period);
+}
+
+int hwbp_open_kind(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len, uint64_t period)
+{
     struct perf_event_attr a;
     memset(&a, 0, sizeof a);
     a.type = PERF_TYPE_BREAKPOINT;
     a.size = sizeof a;
-    a.bp_type = HW_BREAKPOINT_X;
+    a.bp_type = kind == HWBP_EXEC ? HW_BREAKPOINT_X
+                : kind == HWBP_WRITE ? HW_BREAKPOINT_W : HW_BREAKPOINT_RW;
     a.bp_addr = addr;
-    a.bp_len = sizeof(long);
+    /* An execution breakpoint's length is the kernel's sizeof(long). */
+    a.bp_len = kind == HWBP_EXEC ? sizeof(long) : (uint64_t)len;
     a.sample_period = period;
     a.exclude_kernel = 1;
     a.exclude_hv = 1;

@@ -15,3 +15,8 @@
 int hwbp_open(pid_t tid, uint64_t addr, uint64_t period);
 /* Executions counted so far (including the one a period stop stopped at). */
 uint64_t hwbp_read(int fd);
+
+enum hwbp_kind { HWBP_EXEC, HWBP_WRITE, HWBP_ACCESS };
+/* A breakpoint (len 1) or watchpoint on [addr, addr+len), len 1/2/4/8 and
+ * addr aligned to it; signals like hwbp_open's. */
+int hwbp_open_kind(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len, uint64_t period);

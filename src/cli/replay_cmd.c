@@ -1,6 +1,7 @@
 /* rewind replay [OPTIONS] [TRACE] */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -23,18 +24,21 @@ int cmd_replay(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"autopilot", no_argument, 0, 'a'},
+        {"dbgport", required_argument, 0, 's'},
         {"no-redirect-output", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     struct replay_options opt = {0};
+    opt.dbgport = -1;
     bool autopilot = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "aqh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "aqhs:", longopts, NULL)) != -1) {
         switch (c) {
         case 'a': autopilot = true; break;
         case 'q': opt.quiet = true; break;
+        case 's': opt.dbgport = atoi(optarg); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 1;
         }
@@ -43,7 +47,6 @@ int cmd_replay(int argc, char **argv)
         opt.trace = argv[optind++];
     if (optind < argc)
         die("unexpected argument '%s'", argv[optind]);
-    if (!autopilot)
-        die("replay under gdb is not available yet; use `rewind replay -a` to replay to the end");
+    opt.autopilot = autopilot;
     return replay_run(&opt);
 }

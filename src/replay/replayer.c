@@ -20,6 +20,7 @@
 #include "arch/tracee_mem.h"
 #include "arch/vdso.h"
 #include "common/die.h"
+#include "replay/debugger.h"
 #include "trace/event_reader.h"
 #include "trace/tracedir.h"
 #include "tracee/tracee.h"
@@ -56,10 +57,37 @@ struct ptask *ptask_find(struct replayer *rp, pid_t rec_tid)
     return NULL;
 }
 
-static struct ptask *ptask_add(struct replayer *rp, pid_t rec_tid, pid_t tid, pid_t tgid)
+noreturn void replay_abandon(int code)
+{
+    kill_tracees();
+    exit(code);
+}
+
+noreturn void replay_abandon_for_restart(void)
+{
+    kill_tracees();
+    /* Our own command line, as it was given. */
+    static char buf[65536];
+    FILE *f = fopen("/proc/self/cmdline", "re");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    char *argv[256];
+    int argc = 0;
+    for (size_t i = 0; i < n && argc < 255; i += strlen(buf + i) + 1)
+        argv[argc++] = buf + i;
+    argv[argc] = NULL;
+    fflush(NULL);
+    execv("/proc/self/exe", argv);
+    die_errno("cannot restart the replay");
+}
+
+static struct ptask *ptask_add(struct replayer *rp, pid_t rec_tid, pid_t rec_tgid, pid_t tid,
+                               pid_t tgid)
 {
     struct ptask *t = xcalloc(1, sizeof *t);
     t->rec_tid = rec_tid;
+    t->rec_tgid = rec_tgid;
     t->tid = tid;
     t->tgid = tgid;
     struct ptask **p = &rp->tasks;
@@ -151,6 +179,8 @@ void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int 
     t->pending_sig = 0;
     if (sig && t->mask_after_delivery)
         sig = deliver_after_masked_wait(rp, t, sig);
+    if (debugger_before_resume(rp, t, request, expected, &sig, s))
+        return;
     bool skip_exit = t->at_sysemu_stop && request != PTRACE_SYSEMU;
     t->at_sysemu_stop = false;
     for (;;) {
@@ -171,6 +201,11 @@ void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int 
             continue;
         }
         t->fresh = false;
+        if (debugger_claims_stop(rp, t, s)) {
+            if (debugger_before_resume(rp, t, request, expected, &sig, s))
+                return;
+            continue;
+        }
         /* Signals the replay's own processes raise for real (SIGCHLD when
          * a child exits, ...) are dropped: the recorded ones are events. */
         if (s->kind == STOP_SIGNAL && !is_fault(s->sig) && s->sig != expected)
@@ -321,7 +356,9 @@ static void replay_clone(struct replayer *rp, struct ptask *t, const struct ev_c
     unsigned long msg = 0;
     ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
     pid_t child = msg;
-    struct ptask *ct = ptask_add(rp, c->child_tid, child, (c->flags & CLONE_THREAD) ? t->tgid : child);
+    bool thread = c->flags & CLONE_THREAD;
+    struct ptask *ct = ptask_add(rp, c->child_tid, thread ? t->rec_tgid : c->child_tid, child,
+                                 thread ? t->tgid : child);
     ct->fresh = true;
     ct->syscall_insn = t->syscall_insn;
     /* Its first stop is the SIGSTOP every traced child starts with. */
@@ -332,6 +369,7 @@ static void replay_clone(struct replayer *rp, struct ptask *t, const struct ev_c
     ct->where = PT_STOPPED;
     t->where = PT_IN_SYSCALL;
     put_recorded_tids(t, ct, c);
+    debugger_new_task(rp, t, ct, thread);
 }
 
 static void apply_exec(struct replayer *rp, struct ptask *t, const struct event *ev)
@@ -377,7 +415,7 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
     wait_collecting(rp, report_tid, PTRACE_SYSCALL, leader != NULL, &s);
     if (leader) {
         t->tid = t->tgid = leader->tid;
-        t->rec_tid = ev->u.exec.new_tid;
+        t->rec_tid = t->rec_tgid = ev->u.exec.new_tid;
         ptask_remove(rp, leader);
     }
     exec_link_remove(rp, link);
@@ -386,6 +424,7 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
     resume_and_wait(rp, t, PTRACE_SYSCALL, &s);
     expect(rp, &s, STOP_SYSCALL_EXIT, 0, "the end of execve");
     apply_exec(rp, t, ev);
+    debugger_exec(rp, t, event_string(ev->strings, ev->strings_len, 0));
 }
 
 /* The thread was stopped here to let another run: stop it at the same
@@ -476,6 +515,7 @@ static void replay_task_exit(struct replayer *rp, struct ptask *t, int status)
         divergence(rp, "expected %s, got %s", stop_name(&ws, want, sizeof want),
                    stop_name(&s, buf, sizeof buf));
     }
+    debugger_task_gone(rp, t, status);
     ptask_remove(rp, t);
 }
 
@@ -495,6 +535,7 @@ static void replay_event(struct replayer *rp, const struct event *ev)
               (unsigned long long)rp->event_no, event_type_name(ev->type), t->tid,
               r.rip, r.rax, (long long)r.orig_rax, t->where);
     }
+    t->nevents++;
     switch (ev->type) {
     case EV_SYSCALL_ENTER: replay_syscall_enter(rp, t, ev); break;
     case EV_SYSCALL_EXIT: replay_syscall_exit(rp, t, ev); break;
@@ -581,8 +622,13 @@ int replay_run(const struct replay_options *opt)
     rp->event_no = 2;
     pid_t root = tracee_spawn(&spec);
     exec_link_remove(rp, link);
-    struct ptask *t0 = ptask_add(rp, init.tid, root, root);
+    struct ptask *t0 = ptask_add(rp, init.tid, init.tid, root, root);
     apply_exec(rp, t0, &ev);
+    rp->mark_stdio = opt->mark_stdio;
+    if (!opt->autopilot) {
+        rp->dbg = debugger_new(opt);
+        debugger_exec(rp, t0, event_string(ev.strings, ev.strings_len, 0));
+    }
 
     bool complete = true;
     for (rp->event_no = 3;; rp->event_no++) {
@@ -591,14 +637,17 @@ int replay_run(const struct replay_options *opt)
             break;
         }
         rp->ev = &ev;
+        debugger_before_event(rp, &ev);
         replay_event(rp, &ev);
         if (ev.type == EV_TASK_EXIT)
             reap_orphans(rp);
+        debugger_after_event(rp, &ev);
     }
     if (!complete)
         die("%s: the trace ends after event %llu while the program was still running "
             "(the recording was cut off%s)", rp->dir, (unsigned long long)rp->event_no - 1,
             rp->cut_off ? " inside a block" : "");
+    debugger_finish(rp);
     die_hook = NULL;
     active = NULL;
     exec_dir_remove(rp);

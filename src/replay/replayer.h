@@ -45,6 +45,9 @@ enum ptask_where {
 
 struct ptask {
     pid_t rec_tid;      /* the thread id in the recording */
+    pid_t rec_tgid;     /* its process id in the recording */
+    uint64_t enter_event_no; /* the event that entered its current syscall */
+    uint64_t nevents;   /* events of this thread replayed so far */
     pid_t tid, tgid;    /* the live thread */
     enum ptask_where where;
     int pending_sig;
@@ -81,6 +84,9 @@ struct replayer {
     struct stashed_status *stashed; /* statuses collected before their turn */
     int nstashed, stash_cap;
     unsigned exec_links;
+    bool mark_stdio;     /* -M */
+    struct debugger *dbg;/* NULL with -a */
+    char dbg_exe[4096];  /* the debugged process's executable, as recorded */
 };
 
 /* replay/replayer.c */
@@ -96,6 +102,11 @@ void resume_and_wait(struct replayer *rp, struct ptask *t, int request, struct s
 void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int expected,
                          struct stop *s);
 struct ptask *ptask_find(struct replayer *rp, pid_t rec_tid);
+/* Ends the replay now (gdb killed it): kills the tasks, exits with code. */
+noreturn void replay_abandon(int code);
+/* The same, then starts this replay again from the beginning (gdb's
+ * `run`, or -k after gdb left). */
+noreturn void replay_abandon_for_restart(void);
 
 /* waitpid for tid, or the status already collected for it. */
 int replay_wait(struct replayer *rp, pid_t tid);

@@ -48,6 +48,7 @@ void replay_syscall_enter(struct replayer *rp, struct ptask *t, const struct eve
     if (!regs_match(&now, rec, why, sizeof why))
         divergence(rp, "registers differ entering %s: %s", syscall_name(nr), why);
     t->entry_regs = now;
+    t->enter_event_no = rp->event_no;
     t->where = emulate ? PT_EMULATED : PT_AT_ENTRY;
     t->at_sysemu_stop = emulate;
 }
@@ -67,9 +68,17 @@ static void write_regions(struct replayer *rp, struct ptask *t, const struct eve
 }
 
 /* Writes what the program wrote to the recorder's stdout/stderr to ours. */
-static void echo_output(struct ptask *t, const struct event *ev)
+static void echo_output(struct replayer *rp, struct ptask *t, const struct event *ev)
 {
     int fd = ev->u.exit.flags & EXITF_ECHO_STDOUT ? 1 : 2;
+    if (rp->mark_stdio) {
+        /* -M: which process wrote it, at which event (`-g EVENT` goes there). */
+        char mark[64];
+        int n = snprintf(mark, sizeof mark, "[rr %d %llu]", t->rec_tgid,
+                         (unsigned long long)t->enter_event_no);
+        if (write(fd, mark, n) < 0)
+            return;
+    }
     uint64_t left = ev->u.exit.result;
     const regs_t *r = &t->entry_regs;
     struct iovec iov[64];
@@ -175,7 +184,7 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
     finish_with_result(t, result);
     t->interrupted_syscall = result == -EINTR || (result <= -512 && result >= -516);
     if ((ev->u.exit.flags & (EXITF_ECHO_STDOUT | EXITF_ECHO_STDERR)) && !rp->quiet)
-        echo_output(t, ev);
+        echo_output(rp, t, ev);
 }
 
 void replay_complete_syscall(struct replayer *rp, struct ptask *t)

@@ -1,0 +1,412 @@
+/* The replayer's hooks for gdb: when debugging starts, single-stepping a
+ * task that is about to run user code, recognising gdb's breakpoint and
+ * watchpoint stops, and reporting each stop to the server.  See
+ * debugger.h and docs/debugging.md. */
+#include "replay/debugger.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arch/hw_breakpoint.h"
+#include "arch/tracee_mem.h"
+#include "common/die.h"
+#include "replay/replayer.h"
+#include "trace/event.h"
+#include "tracee/tracee.h"
+
+#define EFLAGS_RF 0x10000ull
+
+struct debugger *debugger_new(const struct replay_options *opt)
+{
+    struct debugger *d = xcalloc(1, sizeof *d);
+    d->opt = opt;
+    const char *host = opt->dbghost ? opt->dbghost : "127.0.0.1";
+    int port = opt->dbgport > 0 ? opt->dbgport : 0;
+    const char *keep = getenv("REWIND_KEEP_PORT"); /* a -k restart keeps its port */
+    if (keep && *keep)
+        port = atoi(keep);
+    d->srv = gdb_server_listen(host, port, &d->port);
+    return d;
+}
+
+static struct ptask *first_task_of(struct replayer *rp, pid_t rec_pid)
+{
+    for (struct ptask *t = rp->tasks; t; t = t->next)
+        if (t->rec_tgid == rec_pid)
+            return t;
+    return NULL;
+}
+
+static int live_threads_of(struct replayer *rp, pid_t rec_pid)
+{
+    int n = 0;
+    for (struct ptask *t = rp->tasks; t; t = t->next)
+        n += t->rec_tgid == rec_pid;
+    return n;
+}
+
+/* Takes every breakpoint and watchpoint out of the tasks. */
+static void remove_all_points(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    while (d->nbps) {
+        struct sw_bp *bp = &d->bps[d->nbps - 1];
+        for (struct ptask *t = rp->tasks; t; t = t->next)
+            if (t->tgid == bp->pid) {
+                tracee_write(t->tid, bp->addr, &bp->orig, 1);
+                break;
+            }
+        d->nbps--;
+    }
+    while (d->nhw)
+        debug_remove_point(rp, d->hw[0].type, d->hw[0].addr, d->hw[0].len);
+}
+
+static void restart(struct replayer *rp)
+{
+    char port[16];
+    snprintf(port, sizeof port, "%d", rp->dbg->port);
+    setenv("REWIND_KEEP_PORT", port, 1);
+    gdb_server_close(rp->dbg->srv);
+    replay_abandon_for_restart();
+}
+
+/* Shows gdb the stop, and takes its next request to run. */
+static void report(struct replayer *rp, struct gdb_stop *st)
+{
+    struct debugger *d = rp->dbg;
+    d->step_tid = 0;
+    for (;;) {
+        gdb_server_stopped(d->srv, st, &d->target, &d->req);
+        debug_overlay_discard(d);
+        switch (d->req.kind) {
+        case GDB_RESUME_CONTINUE:
+        case GDB_RESUME_STEP:
+            return;
+        case GDB_RESUME_REVERSE_CONTINUE:
+        case GDB_RESUME_REVERSE_STEP:
+            /* Reverse execution is not built yet: there is no history to
+             * go back into, which gdb reports as such. */
+            *st = (struct gdb_stop){.kind = GDB_STOP_REPLAY_END, .pid = st->pid, .tid = st->tid,
+                                    .sig = SIGTRAP, .at_start = true};
+            continue;
+        case GDB_RESUME_DETACH:
+            remove_all_points(rp);
+            d->active = false;
+            d->done = true;
+            if (d->opt->keep_listening)
+                restart(rp);
+            return;
+        case GDB_RESUME_RESTART:
+            restart(rp);
+            return;
+        case GDB_RESUME_KILL:
+            if (d->opt->keep_listening)
+                restart(rp);
+            replay_abandon(0);
+        }
+    }
+}
+
+static void report_thread(struct replayer *rp, struct ptask *t, enum gdb_stop_kind kind, int sig)
+{
+    struct gdb_stop st = {.kind = kind, .pid = t->rec_tgid, .tid = t->rec_tid, .sig = sig};
+    report(rp, &st);
+}
+
+/* Prints rr's launch lines, or starts the debugger. */
+static void connect_debugger(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    const char *host = d->opt->dbghost ? d->opt->dbghost : "127.0.0.1";
+    if (d->opt->dbgport >= 0 || getenv("REWIND_KEEP_PORT")) {
+        print_launch_lines(stderr, host, d->port, rp->dbg_exe);
+        fflush(stderr);
+    } else {
+        d->gdb_pid = launch_debugger(d->opt, host, d->port, rp->dbg_exe, &d->script_path);
+    }
+    gdb_server_accept(d->srv);
+    debug_target_init(rp, &d->target);
+}
+
+static bool moment_reached(struct replayer *rp)
+{
+    const struct replay_options *o = rp->dbg->opt;
+    return !o->goto_event || rp->event_no >= o->goto_event;
+}
+
+static void activate(struct replayer *rp, struct ptask *at)
+{
+    struct debugger *d = rp->dbg;
+    d->active = true;
+    connect_debugger(rp);
+    for (struct ptask *t = rp->tasks; t; t = t->next)
+        if (t->rec_tgid == d->rec_pid)
+            debug_arm_thread(rp, t);
+    report_thread(rp, at, GDB_STOP_SIGNAL, SIGTRAP);
+}
+
+/* Is ev the last thing the debugged process does: its exit_group, or the
+ * exit of its last thread? */
+static bool is_process_end(struct replayer *rp, struct ptask *t, const struct event *ev)
+{
+    if (t->rec_tgid != rp->dbg->rec_pid)
+        return false;
+    if (ev->type == EV_SYSCALL_ENTER)
+        return ev->u.enter.regs.orig_rax == SYS_exit_group ||
+               (ev->u.enter.regs.orig_rax == SYS_exit && live_threads_of(rp, t->rec_tgid) == 1);
+    return ev->type == EV_TASK_EXIT && live_threads_of(rp, t->rec_tgid) == 1;
+}
+
+void debugger_before_event(struct replayer *rp, const struct event *ev)
+{
+    struct debugger *d = rp->dbg;
+    if (!d || d->done)
+        return;
+    struct ptask *t = ptask_find(rp, ev->tid);
+    if (!t)
+        return;
+    if (!d->active) {
+        if (!d->rec_pid && !d->opt->onprocess && !d->opt->onfork)
+            d->rec_pid = rp->tasks ? rp->tasks->rec_tgid : 0; /* the first process */
+        if (!d->rec_pid || !moment_reached(rp))
+            return;
+        if (d->opt->goto_exit && !is_process_end(rp, t, ev))
+            return;
+        struct ptask *at = t->rec_tgid == d->rec_pid ? t : first_task_of(rp, d->rec_pid);
+        if (!at)
+            return;
+        if (d->opt->goto_exit)
+            d->end_reported = true;
+        activate(rp, at);
+        return;
+    }
+    if (gdb_server_interrupted(d->srv)) {
+        struct ptask *at = t->rec_tgid == d->rec_pid ? t : first_task_of(rp, d->rec_pid);
+        if (at)
+            report_thread(rp, at, GDB_STOP_SIGNAL, SIGINT);
+    }
+    if (!d->end_reported && is_process_end(rp, t, ev)) {
+        /* As rr does: the end of the replay shows as a SIGKILL, with the
+         * process still there to look at. */
+        d->end_reported = true;
+        report_thread(rp, t, GDB_STOP_SIGNAL, SIGKILL);
+    }
+}
+
+void debugger_after_event(struct replayer *rp, const struct event *ev)
+{
+    (void)ev;
+    struct debugger *d = rp->dbg;
+    if (!d || !d->active || !d->step_tid)
+        return;
+    struct ptask *t = ptask_find(rp, d->step_tid);
+    if (!t) {
+        d->step_tid = 0;
+        return;
+    }
+    if (t->where == PT_STOPPED && !t->pending_sig)
+        report_thread(rp, t, GDB_STOP_SIGNAL, SIGTRAP);
+}
+
+static bool is_syscall_insn(pid_t tid, uint64_t rip)
+{
+    uint8_t insn[2];
+    return tracee_read(tid, rip, insn, 2) == 2 && insn[0] == 0x0f && insn[1] == 0x05;
+}
+
+static bool is_stray(const struct stop *s, int expected)
+{
+    if (s->kind == STOP_GROUP)
+        return true;
+    return s->kind == STOP_SIGNAL && s->sig != expected && s->sig != SIGSEGV && s->sig != SIGBUS &&
+           s->sig != SIGFPE && s->sig != SIGILL && s->sig != SIGTRAP && s->sig != HWBP_SIGNAL;
+}
+
+bool debugger_before_resume(struct replayer *rp, struct ptask *t, int request, int expected,
+                            int *sig, struct stop *s)
+{
+    (void)request;
+    struct debugger *d = rp->dbg;
+    int unmoved = 0;
+    while (d && d->active && t->where == PT_STOPPED && d->req.kind == GDB_RESUME_STEP &&
+           d->req.tid == t->rec_tid) {
+        regs_t before;
+        regs_get(t->tid, &before);
+        if (!*sig && is_syscall_insn(t->tid, before.rip)) {
+            /* The replay runs the syscall; the step ends after it. */
+            d->step_tid = t->rec_tid;
+            d->req.kind = GDB_RESUME_CONTINUE;
+            return false;
+        }
+        t->at_sysemu_stop = false;
+        t->fresh = false;
+        if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, *sig) < 0)
+            divergence(rp, "cannot single-step thread %d: %s", t->tid, strerror(errno));
+        bool delivered = *sig != 0;
+        *sig = 0;
+        stop_classify(t->tid, replay_wait(rp, t->tid), s);
+        if (is_stray(s, expected))
+            continue;
+        if (s->kind == STOP_SIGNAL && s->sig == SIGTRAP) {
+            if (debugger_claims_stop(rp, t, s))
+                continue;
+            regs_t now;
+            regs_get(t->tid, &now);
+            /* Leaving a syscall stop by a step reports a trap before any
+             * instruction has run. */
+            if (now.rip == before.rip && !delivered && ++unmoved < 2)
+                continue;
+            report_thread(rp, t, GDB_STOP_SIGNAL, SIGTRAP);
+            continue;
+        }
+        if (s->kind == STOP_SIGNAL && s->sig == HWBP_SIGNAL && debugger_claims_stop(rp, t, s))
+            continue;
+        d->step_tid = t->rec_tid; /* the replay's own stop came first */
+        return true;
+    }
+    return false;
+}
+
+/* Runs t over the int3 at bp, for a task that must not see it. */
+static void step_over_hidden(struct replayer *rp, struct ptask *t, struct sw_bp *bp, regs_t *r)
+{
+    r->rip = bp->addr;
+    regs_set(t->tid, r);
+    tracee_write(t->tid, bp->addr, &bp->orig, 1);
+    struct stop s;
+    ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0);
+    stop_classify(t->tid, replay_wait(rp, t->tid), &s);
+    static const uint8_t int3 = 0xcc;
+    tracee_write(t->tid, bp->addr, &int3, 1);
+}
+
+bool debugger_claims_stop(struct replayer *rp, struct ptask *t, const struct stop *s)
+{
+    struct debugger *d = rp->dbg;
+    if (!d || s->kind != STOP_SIGNAL || (s->sig != SIGTRAP && s->sig != HWBP_SIGNAL))
+        return false;
+    siginfo_t si;
+    if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0)
+        return false;
+    if (s->sig == SIGTRAP) {
+        if (si.si_code != SI_KERNEL) /* an int3 says SI_KERNEL */
+            return false;
+        regs_t r;
+        regs_get(t->tid, &r);
+        struct sw_bp *bp = NULL;
+        for (int i = 0; i < d->nbps && !bp; i++)
+            if (d->bps[i].addr == r.rip - 1)
+                bp = &d->bps[i];
+        if (!bp)
+            return false;
+        if (!d->active || t->rec_tgid != d->rec_pid || bp->pid != t->tgid) {
+            step_over_hidden(rp, t, bp, &r);
+            return true;
+        }
+        /* Back onto the breakpoint.  RF: an execution breakpoint of the
+         * replay's own on this address already counted this execution. */
+        r.rip = bp->addr;
+        r.eflags |= EFLAGS_RF;
+        regs_set(t->tid, &r);
+        report_thread(rp, t, GDB_STOP_SWBREAK, SIGTRAP);
+        return true;
+    }
+    int p = debug_hw_point_of_fd(d, si.si_fd);
+    if (p < 0)
+        return false;
+    if (!d->active)
+        return true;
+    const struct hw_point *hp = &d->hw[p];
+    struct gdb_stop st = {.pid = t->rec_tgid, .tid = t->rec_tid, .sig = SIGTRAP};
+    if (hp->type == 1) {
+        st.kind = GDB_STOP_HWBREAK;
+    } else {
+        st.kind = GDB_STOP_WATCH;
+        st.watch_type = hp->type;
+        st.watch_addr = hp->addr;
+    }
+    report(rp, &st);
+    return true;
+}
+
+void debugger_new_task(struct replayer *rp, struct ptask *parent, struct ptask *child, bool thread)
+{
+    struct debugger *d = rp->dbg;
+    if (!d || d->done)
+        return;
+    if (!thread) {
+        debug_clean_child(rp, child->tgid);
+        if (d->opt->onfork == child->rec_tid && !d->rec_pid)
+            d->rec_pid = child->rec_tgid;
+    }
+    if (d->active && thread && parent->rec_tgid == d->rec_pid)
+        debug_arm_thread(rp, child);
+}
+
+static bool names_command(const char *want, const char *exe)
+{
+    char *copy = xstrdup(exe);
+    bool same = !strcmp(basename(copy), want);
+    free(copy);
+    return same;
+}
+
+void debugger_exec(struct replayer *rp, struct ptask *t, const char *exe)
+{
+    struct debugger *d = rp->dbg;
+    if (!d)
+        return;
+    debug_forget_process_bps(d, t->tgid); /* a new image: they are gone */
+    const char *want = d->opt->onprocess;
+    if (!d->rec_pid && want) {
+        char *end;
+        long pid = strtol(want, &end, 10);
+        if ((*end == 0 && pid == t->rec_tgid) || (*end != 0 && names_command(want, exe)))
+            d->rec_pid = t->rec_tgid;
+    }
+    if (t->rec_tgid == d->rec_pid || !d->rec_pid)
+        snprintf(rp->dbg_exe, sizeof rp->dbg_exe, "%s", exe);
+}
+
+void debugger_task_gone(struct replayer *rp, struct ptask *t, int status)
+{
+    struct debugger *d = rp->dbg;
+    if (!d)
+        return;
+    debug_disarm_thread(rp, t->tid);
+    if (!d->active || t->rec_tgid != d->rec_pid || live_threads_of(rp, t->rec_tgid) != 1)
+        return;
+    struct gdb_stop st = {.pid = t->rec_tgid, .tid = t->rec_tid};
+    if (WIFSIGNALED(status)) {
+        st.kind = GDB_STOP_KILLED;
+        st.sig = WTERMSIG(status);
+    } else {
+        st.kind = GDB_STOP_EXITED;
+        st.exit_code = WEXITSTATUS(status);
+    }
+    report(rp, &st);
+    d->active = false; /* nothing left to debug: replay on to the end */
+    d->done = true;
+}
+
+void debugger_finish(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    if (!d)
+        return;
+    if (d->srv)
+        gdb_server_close(d->srv);
+    if (d->gdb_pid)
+        wait_debugger(d->gdb_pid);
+    if (d->script_path)
+        unlink(d->script_path);
+}

@@ -1,0 +1,124 @@
+/* Debugging a replay: the replayer's side of the gdb server.  The replay
+ * runs event by event as always; the debugger is consulted before each
+ * event (to start debugging at the chosen process and moment, to notice
+ * gdb's interrupt, to report the end), whenever a task is about to run
+ * user code (to single-step it instead), and at each stop (to recognise
+ * gdb's breakpoints and watchpoints).  A stop reported to gdb is a
+ * position in the replay; gdb's questions are answered from the stopped
+ * tasks. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "gdb/gdb_server.h"
+
+struct replayer;
+struct ptask;
+struct event;
+struct stop;
+struct replay_options;
+
+struct sw_bp {
+    pid_t pid;          /* live process it is inserted in */
+    uint64_t addr;
+    uint8_t orig;
+};
+
+/* A gdb hardware breakpoint or watchpoint (Z1-Z4), possibly split into
+ * aligned pieces, each armed on every thread of the debugged process. */
+struct hw_point {
+    int type;           /* 1 exec, 2 write, 3 read, 4 access */
+    uint64_t addr;
+    int len;
+};
+
+struct hw_fd {
+    pid_t tid;          /* live thread */
+    int fd;
+    int point;          /* index into hw[] */
+};
+
+struct mem_overlay {
+    uint64_t addr;
+    size_t len;
+    uint8_t *bytes;
+};
+
+#define DEBUG_HW_POINTS 3   /* of x86's 4 debug registers: one stays the replay's */
+
+struct debugger {
+    const struct replay_options *opt;
+    struct gdb_server *srv;
+    struct gdb_target target;
+    int port;
+    pid_t gdb_pid;            /* the gdb we launched, or 0 */
+    char *script_path;        /* rewind's gdb script, written for gdb -x */
+    bool active;              /* gdb is connected and following the replay */
+    bool done;                /* gdb detached or left: replay on silently */
+    bool end_reported;        /* the debugged process's end was shown */
+    pid_t rec_pid;            /* the debugged process (recorded pid), 0: none yet */
+    struct gdb_resume req;    /* what gdb asked for last */
+    pid_t step_tid;           /* a step of this (recorded) thread finishes
+                                 when it next stands still in user code */
+    struct sw_bp *bps;
+    int nbps, bps_cap;
+    struct hw_point hw[DEBUG_HW_POINTS * 2];
+    int nhw;
+    struct hw_fd *hwfds;
+    int nhwfds, hwfds_cap;
+    struct mem_overlay *ov;
+    int nov;
+};
+
+/* debugger.c: the replayer's hooks. */
+struct debugger *debugger_new(const struct replay_options *opt);
+/* Before replaying ev: starts debugging when its moment has come;
+ * reports gdb's interrupt and the debugged process's end. */
+void debugger_before_event(struct replayer *rp, const struct event *ev);
+/* After ev: finishes a pending single-step over a syscall. */
+void debugger_after_event(struct replayer *rp, const struct event *ev);
+/* t is about to run user code with `request`: true when the debugger
+ * single-stepped it into the stop the caller was waiting for (in *s). */
+bool debugger_before_resume(struct replayer *rp, struct ptask *t, int request, int expected,
+                            int *sig, struct stop *s);
+/* A stop of t: true when it was the debugger's (a breakpoint, a
+ * watchpoint), reported to gdb; the caller resumes as before. */
+bool debugger_claims_stop(struct replayer *rp, struct ptask *t, const struct stop *s);
+/* A new task: a forked copy loses the breakpoints, a thread gets the
+ * watchpoints. */
+void debugger_new_task(struct replayer *rp, struct ptask *parent, struct ptask *child,
+                       bool thread);
+void debugger_exec(struct replayer *rp, struct ptask *t, const char *exe);
+/* t has exited with wait status `status`. */
+void debugger_task_gone(struct replayer *rp, struct ptask *t, int status);
+/* The replay reached the end of the trace. */
+void debugger_finish(struct replayer *rp);
+
+/* Launching the debugger (cli/gdb_launch.c). */
+#include <stdio.h>
+void print_launch_lines(FILE *out, const char *host, int port, const char *exe_path);
+/* Starts the debugger connected to host:port, rewind's gdb script loaded
+ * (written to a file whose path goes to *script_path); returns its pid. */
+pid_t launch_debugger(const struct replay_options *opt, const char *host, int port,
+                      const char *exe_path, char **script_path);
+/* Waits for the debugger we started to quit. */
+void wait_debugger(pid_t pid);
+
+/* debug_points.c: gdb's breakpoints and watchpoints in the live tasks. */
+int debug_insert_point(struct replayer *rp, int type, uint64_t addr, int len);
+int debug_remove_point(struct replayer *rp, int type, uint64_t addr, int len);
+struct sw_bp *debug_find_bp(struct debugger *d, pid_t pid, uint64_t addr);
+/* The hw point whose signal this is (si_fd), or -1. */
+int debug_hw_point_of_fd(struct debugger *d, int fd);
+void debug_arm_thread(struct replayer *rp, struct ptask *t);
+void debug_disarm_thread(struct replayer *rp, pid_t tid);
+/* A forked child shares none of gdb's breakpoints: take them out of it. */
+void debug_clean_child(struct replayer *rp, pid_t child_pid);
+/* Puts the original bytes back in buf, read from [addr, addr+len). */
+void debug_hide_bps(struct debugger *d, pid_t pid, uint64_t addr, uint8_t *buf, size_t len);
+void debug_forget_process_bps(struct debugger *d, pid_t pid);
+
+/* debug_target.c: gdb's questions, answered from the stopped replay. */
+void debug_target_init(struct replayer *rp, struct gdb_target *tgt);
+void debug_overlay_discard(struct debugger *d);
