@@ -17,6 +17,7 @@
 
 #include "arch/hw_breakpoint.h"
 #include "arch/tracee_mem.h"
+#include "cli/gdb_launch.h"
 #include "common/die.h"
 #include "replay/replayer.h"
 #include "trace/event.h"
@@ -131,7 +132,7 @@ static void connect_debugger(struct replayer *rp)
         print_launch_lines(stderr, host, d->port, rp->dbg_exe);
         fflush(stderr);
     } else {
-        d->gdb_pid = launch_debugger(d->opt, host, d->port, rp->dbg_exe, &d->script_path);
+        d->gdb_pid = launch_debugger(d->opt, host, d->port, rp->dbg_exe);
     }
     gdb_server_accept(d->srv);
     debug_target_init(rp, &d->target);
@@ -406,7 +407,5 @@ void debugger_finish(struct replayer *rp)
     if (d->srv)
         gdb_server_close(d->srv);
     if (d->gdb_pid)
-        wait_debugger(d->gdb_pid);
-    if (d->script_path)
-        unlink(d->script_path);
+        gdb_wait(d->gdb_pid);
 }

@@ -53,7 +53,6 @@ struct debugger {
     struct gdb_target target;
     int port;
     pid_t gdb_pid;            /* the gdb we launched, or 0 */
-    char *script_path;        /* rewind's gdb script, written for gdb -x */
     bool active;              /* gdb is connected and following the replay */
     bool done;                /* gdb detached or left: replay on silently */
     bool end_reported;        /* the debugged process's end was shown */
@@ -94,16 +93,6 @@ void debugger_exec(struct replayer *rp, struct ptask *t, const char *exe);
 void debugger_task_gone(struct replayer *rp, struct ptask *t, int status);
 /* The replay reached the end of the trace. */
 void debugger_finish(struct replayer *rp);
-
-/* Launching the debugger (cli/gdb_launch.c). */
-#include <stdio.h>
-void print_launch_lines(FILE *out, const char *host, int port, const char *exe_path);
-/* Starts the debugger connected to host:port, rewind's gdb script loaded
- * (written to a file whose path goes to *script_path); returns its pid. */
-pid_t launch_debugger(const struct replay_options *opt, const char *host, int port,
-                      const char *exe_path, char **script_path);
-/* Waits for the debugger we started to quit. */
-void wait_debugger(pid_t pid);
 
 /* debug_points.c: gdb's breakpoints and watchpoints in the live tasks. */
 int debug_insert_point(struct replayer *rp, int type, uint64_t addr, int len);
