@@ -40,6 +40,8 @@ static int threads(void *ctx, struct gdb_thread *out, int max)
 {
     struct replayer *rp = ctx;
     int n = 0;
+    if (rp->dbg->exited)
+        return 0;
     for (struct ptask *t = rp->tasks; t && n < max; t = t->next)
         if (t->rec_tgid == rp->dbg->rec_pid)
             out[n++] = (struct gdb_thread){t->rec_tgid, t->rec_tid};
@@ -65,8 +67,9 @@ static void thread_name(void *ctx, pid_t tid, char *buf, size_t len)
 
 static int get_regs(void *ctx, pid_t tid, struct gdb_regs *out)
 {
-    struct ptask *t = task_of(ctx, tid);
-    if (!t)
+    struct replayer *rp = ctx;
+    struct ptask *t = task_of(rp, tid);
+    if (!t || rp->dbg->exited)
         return -ESRCH;
     memset(out, 0, sizeof *out);
     if (ptrace(PTRACE_GETREGS, t->tid, 0, &out->gpr) < 0 ||
@@ -192,7 +195,9 @@ static int rr_command(void *ctx, const char *name, pid_t tid, const char *args, 
     struct replayer *rp = ctx;
     struct ptask *t = task_of(rp, tid);
     (void)args;
-    if (!strcmp(name, "when")) {
+    if (!strcmp(name, "rr-history-push")) {
+        out[0] = 0; /* gdb's script sends it at every stop; nothing to say */
+    } else if (!strcmp(name, "when")) {
         snprintf(out, outlen, "Current event: %llu\n", (unsigned long long)rp->event_no);
     } else if (!strcmp(name, "when-ticks")) {
         /* No tick counter without a PMU: a thread's time is the number of
@@ -201,8 +206,7 @@ static int rr_command(void *ctx, const char *name, pid_t tid, const char *args, 
     } else if (!strcmp(name, "when-tid")) {
         snprintf(out, outlen, "Current tid: %d\n", t ? t->rec_tid : 0);
     } else {
-        snprintf(out, outlen, "rewind: '%s' is not available in this version\n", name);
-        return -ENOSYS;
+        snprintf(out, outlen, "Command '%s' not found.\n", name);
     }
     return 0;
 }

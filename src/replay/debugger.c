@@ -138,12 +138,6 @@ static void connect_debugger(struct replayer *rp)
     debug_target_init(rp, &d->target);
 }
 
-static bool moment_reached(struct replayer *rp)
-{
-    const struct replay_options *o = rp->dbg->opt;
-    return !o->goto_event || rp->event_no >= o->goto_event;
-}
-
 static void activate(struct replayer *rp, struct ptask *at)
 {
     struct debugger *d = rp->dbg;
@@ -157,14 +151,50 @@ static void activate(struct replayer *rp, struct ptask *at)
 
 /* Is ev the last thing the debugged process does: its exit_group, or the
  * exit of its last thread? */
-static bool is_process_end(struct replayer *rp, struct ptask *t, const struct event *ev)
+static bool is_process_end(struct replayer *rp, struct ptask *t, const struct event *ev,
+                           bool after)
 {
-    if (t->rec_tgid != rp->dbg->rec_pid)
+    if (!t || t->rec_tgid != rp->dbg->rec_pid)
+        return false;
+    if (after != (ev->type == EV_SYSCALL_ENTER)) /* in the syscall, or before the exit */
         return false;
     if (ev->type == EV_SYSCALL_ENTER)
         return ev->u.enter.regs.orig_rax == SYS_exit_group ||
                (ev->u.enter.regs.orig_rax == SYS_exit && live_threads_of(rp, t->rec_tgid) == 1);
     return ev->type == EV_TASK_EXIT && live_threads_of(rp, t->rec_tgid) == 1;
+}
+
+/* Starts debugging when its moment has come: the chosen process exists
+ * (and, with -e, is at its end).  -g N waits for event N to be reached
+ * (checked after it, in debugger_after_event). */
+static void maybe_activate(struct replayer *rp, struct ptask *t, const struct event *ev,
+                           bool after)
+{
+    struct debugger *d = rp->dbg;
+    if (!d->rec_pid && !d->opt->onprocess && !d->opt->onfork)
+        d->rec_pid = rp->tasks ? rp->tasks->rec_tgid : 0; /* the first process */
+    if (!d->rec_pid || (d->opt->goto_event && (!after || rp->event_no < d->opt->goto_event)) ||
+        (!d->opt->goto_event && !d->opt->goto_exit && after))
+        return;
+    if (d->opt->goto_exit && !is_process_end(rp, t, ev, after))
+        return;
+    struct ptask *at = t && t->rec_tgid == d->rec_pid ? t : first_task_of(rp, d->rec_pid);
+    if (!at)
+        return;
+    if (d->opt->goto_exit)
+        d->end_reported = true;
+    activate(rp, at);
+}
+
+/* As rr does: the end of the replay shows as a SIGKILL, with the process
+ * still there to look at, in its exit_group (or before its last exit). */
+static void report_end(struct replayer *rp, struct ptask *t, const struct event *ev, bool after)
+{
+    struct debugger *d = rp->dbg;
+    if (d->end_reported || !is_process_end(rp, t, ev, after))
+        return;
+    d->end_reported = true;
+    report_thread(rp, t, GDB_STOP_SIGNAL, SIGKILL);
 }
 
 void debugger_before_event(struct replayer *rp, const struct event *ev)
@@ -176,18 +206,7 @@ void debugger_before_event(struct replayer *rp, const struct event *ev)
     if (!t)
         return;
     if (!d->active) {
-        if (!d->rec_pid && !d->opt->onprocess && !d->opt->onfork)
-            d->rec_pid = rp->tasks ? rp->tasks->rec_tgid : 0; /* the first process */
-        if (!d->rec_pid || !moment_reached(rp))
-            return;
-        if (d->opt->goto_exit && !is_process_end(rp, t, ev))
-            return;
-        struct ptask *at = t->rec_tgid == d->rec_pid ? t : first_task_of(rp, d->rec_pid);
-        if (!at)
-            return;
-        if (d->opt->goto_exit)
-            d->end_reported = true;
-        activate(rp, at);
+        maybe_activate(rp, t, ev, false);
         return;
     }
     if (gdb_server_interrupted(d->srv)) {
@@ -195,19 +214,21 @@ void debugger_before_event(struct replayer *rp, const struct event *ev)
         if (at)
             report_thread(rp, at, GDB_STOP_SIGNAL, SIGINT);
     }
-    if (!d->end_reported && is_process_end(rp, t, ev)) {
-        /* As rr does: the end of the replay shows as a SIGKILL, with the
-         * process still there to look at. */
-        d->end_reported = true;
-        report_thread(rp, t, GDB_STOP_SIGNAL, SIGKILL);
-    }
+    report_end(rp, t, ev, false);
 }
 
 void debugger_after_event(struct replayer *rp, const struct event *ev)
 {
-    (void)ev;
     struct debugger *d = rp->dbg;
-    if (!d || !d->active || !d->step_tid)
+    if (!d || d->done)
+        return;
+    if (!d->active) {
+        if (d->opt->goto_event || d->opt->goto_exit)
+            maybe_activate(rp, ptask_find(rp, ev->tid), ev, true);
+        return;
+    }
+    report_end(rp, ptask_find(rp, ev->tid), ev, true);
+    if (!d->step_tid || !d->active)
         return;
     struct ptask *t = ptask_find(rp, d->step_tid);
     if (!t) {
@@ -394,9 +415,10 @@ void debugger_task_gone(struct replayer *rp, struct ptask *t, int status)
         st.kind = GDB_STOP_EXITED;
         st.exit_code = WEXITSTATUS(status);
     }
-    report(rp, &st);
-    d->active = false; /* nothing left to debug: replay on to the end */
-    d->done = true;
+    d->exited = true; /* gdb sees no threads from here */
+    do
+        report(rp, &st); /* until gdb leaves (or restarts): nothing runs */
+    while (!d->done);
 }
 
 void debugger_finish(struct replayer *rp)

@@ -56,6 +56,7 @@ struct debugger {
     bool active;              /* gdb is connected and following the replay */
     bool done;                /* gdb detached or left: replay on silently */
     bool end_reported;        /* the debugged process's end was shown */
+    bool exited;              /* ... and it has exited */
     pid_t rec_pid;            /* the debugged process (recorded pid), 0: none yet */
     struct gdb_resume req;    /* what gdb asked for last */
     pid_t step_tid;           /* a step of this (recorded) thread finishes

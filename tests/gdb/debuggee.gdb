@@ -1,7 +1,8 @@
+START
 break accumulate
 break square if v == 7
 break depth if n == 0
-START
+continue
 echo == at accumulate\n
 info args
 bt

@@ -1,0 +1,67 @@
+# Helpers for the gdb tests in tests/real/gdb_*.sh (sourced after lib.sh):
+#
+#   build_debuggee NAME              tests/gdb/NAME.c -> $WORK/NAME (-g -O0)
+#   gdb_native PROG CMDS OUT         gdb runs PROG itself (START -> starti)
+#   serve TRACE [OPTIONS]            rewind replay -s 0 in the background;
+#                                    sets PORT, SERVE_PID, SERVE_ERR
+#   gdb_replay PROG CMDS OUT         gdb connects to $PORT, where the replay
+#                                    stands at the first instruction (START)
+#   normalize FILE                   drops what differs by nature (pids,
+#                                    "Starting program", libthread_db notes)
+#
+# Both gdbs see the same program with the same environment and arguments,
+# so stack addresses and registers agree.
+
+need gdb gcc
+CLEAN_ENV="env -i PATH=/usr/bin:/bin HOME=$WORK LANG=C"
+
+build_debuggee() {
+    gcc -g -O0 -pthread -o "$WORK/$1" "$ROOT/tests/gdb/$1.c" || fail "cannot compile tests/gdb/$1.c"
+}
+
+gdb_native() {
+    sed 's/^START$/starti/' "$2" >"$WORK/native.gdb"
+    (cd "$WORK" && timeout -k 5 120 $CLEAN_ENV gdb -batch -nx -ex 'set startup-with-shell off' \
+        -ex 'unset environment LINES' -ex 'unset environment COLUMNS' \
+        -x "$WORK/native.gdb" "$1" </dev/null >"$3" 2>&1)
+}
+
+serve() {
+    s_trace=$1
+    shift
+    SERVE_ERR=$WORK/serve.err
+    : >"$SERVE_ERR"
+    timeout -k 5 300 "$REWIND" replay -s 0 "$@" "$s_trace" </dev/null >"$WORK/serve.out" 2>"$SERVE_ERR" &
+    SERVE_PID=$!
+    PORT=
+    for _ in $(seq 100); do
+        PORT=$(sed -n "s/.*'target extended-remote 127\.0\.0\.1:\([0-9]*\)'.*/\1/p" "$SERVE_ERR")
+        [ -n "$PORT" ] && return 0
+        kill -0 "$SERVE_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    show "$SERVE_ERR"
+    fail "rewind replay -s 0 printed no launch line"
+}
+
+gdb_replay() {
+    sed '/^START$/d' "$2" >"$WORK/replay.gdb"
+    (cd "$WORK" && timeout -k 5 120 $CLEAN_ENV gdb -batch -nx -l 10000 -ex 'set sysroot /' \
+        -ex "target extended-remote 127.0.0.1:$PORT" -x "$WORK/replay.gdb" "$1" \
+        </dev/null >"$3" 2>&1)
+}
+
+normalize() {
+    sed -e '/^\[Thread debugging using libthread_db enabled\]$/d' \
+        -e '/^Using host libthread_db library/d' \
+        -e '/^Starting program: /d' \
+        -e '/^Program stopped\.$/d' -e '/^$/d' \
+        -e '/^Reading .* from remote target\.\.\.$/d' \
+        -e '/^warning: File transfers from remote targets can be slow/d' \
+        -e '/^Remote debugging using /d' \
+        -e '/ in _start () from \/lib64\/ld-linux-x86-64\.so\.2$/d' \
+        -e '/^\[New Thread /d' \
+        -e 's/(LWP [0-9]*)/(LWP N)/g; s/process [0-9]*/process N/g; s/Thread [0-9][0-9.]*/Thread N/g' \
+        -e 's/Thread 0x[0-9a-f]* (LWP N)/Thread N/g; s/  */ /g' \
+        "$1"
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# gdb gives the same answers debugging a replay as debugging the program
+# natively: breakpoints (with conditions), continue N, next, step, stepi,
+# finish, watchpoints, bt, registers, set var, info threads.
+# The replay is served with `rewind replay -s 0` and gdb connects to it.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/gdb/lib-gdb.sh"
+
+check() {
+    name=$1
+    build_debuggee "$name"
+    gdb_native "$WORK/$name" "$ROOT/tests/gdb/$name.gdb" "$WORK/$name.native" ||
+        { show "$WORK/$name.native"; fail "$name: native gdb failed"; }
+    (cd "$WORK" && $CLEAN_ENV "$REWIND" record -o "$WORK/$name.trace" "$WORK/$name" \
+        </dev/null >"$WORK/$name.rec.out" 2>&1) || { show "$WORK/$name.rec.out"; fail "$name: record failed"; }
+    serve "$WORK/$name.trace"
+    gdb_replay "$WORK/$name" "$ROOT/tests/gdb/$name.gdb" "$WORK/$name.replay"
+    wait "$SERVE_PID"
+    rc=$?
+    normalize "$WORK/$name.native" >"$WORK/$name.native.n"
+    normalize "$WORK/$name.replay" >"$WORK/$name.replay.n"
+    if ! diff -u "$WORK/$name.native.n" "$WORK/$name.replay.n" >"$WORK/$name.diff"; then
+        show "$WORK/$name.diff"
+        fail "$name: gdb's answers on the replay differ from native"
+    fi
+    [ "$rc" -eq 0 ] || { show "$SERVE_ERR"; fail "$name: rewind replay -s exited $rc"; }
+    # The answers must be real ones, not two empty runs.
+    grep -q '^== ' "$WORK/$name.replay.n" || fail "$name: gdb printed nothing"
+}
+
+check debuggee
+grep -q 'Hardware watchpoint 4: total' "$WORK/debuggee.replay.n" || fail "no watchpoint hit"
+grep -q '^\$12 = 42$' "$WORK/debuggee.replay.n" || fail "set var did not show"
+check threads
+grep -q '^\* 1 Thread N "threads" all_blocked ()' "$WORK/threads.replay.n" || fail "info threads"
+echo "gdb answers the same on the replay as natively (debuggee, threads)"
