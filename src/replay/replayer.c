@@ -382,6 +382,26 @@ static void apply_exec(struct replayer *rp, struct ptask *t, const struct event 
     t->where = PT_STOPPED;
 }
 
+/* The replayed program runs through a link with another name: give its
+ * threads the name the kernel gave them when recorded, from the file
+ * exec'd (the first 15 bytes of its last path component). */
+static void set_comm(struct ptask *t, const char *path)
+{
+    if (!path)
+        return;
+    const char *base = strrchr(path, '/');
+    char name[16], saved[16];
+    snprintf(name, sizeof name, "%s", base ? base + 1 : path);
+    regs_t r;
+    regs_get(t->tid, &r);
+    uint64_t scratch = r.rsp - 1024; /* below the red zone, put back after */
+    if (tracee_read(t->tid, scratch, saved, sizeof saved) != sizeof saved ||
+        tracee_write(t->tid, scratch, name, sizeof name) < 0)
+        return;
+    remote_syscall(t->tid, t->syscall_insn, false, SYS_prctl, PR_SET_NAME, scratch, 0);
+    tracee_write(t->tid, scratch, saved, sizeof saved);
+}
+
 static const char *saved_exe(const struct event *ev)
 {
     return event_string(ev->strings, ev->strings_len, 1 + ev->u.exec.argc);
@@ -424,6 +444,7 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
     resume_and_wait(rp, t, PTRACE_SYSCALL, &s);
     expect(rp, &s, STOP_SYSCALL_EXIT, 0, "the end of execve");
     apply_exec(rp, t, ev);
+    set_comm(t, event_string(ev->strings, ev->strings_len, 0));
     debugger_exec(rp, t, event_string(ev->strings, ev->strings_len, 0));
 }
 
@@ -624,6 +645,7 @@ int replay_run(const struct replay_options *opt)
     exec_link_remove(rp, link);
     struct ptask *t0 = ptask_add(rp, init.tid, init.tid, root, root);
     apply_exec(rp, t0, &ev);
+    set_comm(t0, exe);
     rp->mark_stdio = opt->mark_stdio;
     if (!opt->autopilot) {
         rp->dbg = debugger_new(opt);

@@ -61,7 +61,7 @@ normalize() {
         -e '/^Remote debugging using /d' \
         -e '/ in _start () from \/lib64\/ld-linux-x86-64\.so\.2$/d' \
         -e '/^\[New Thread /d' \
-        -e 's/(LWP [0-9]*)/(LWP N)/g; s/process [0-9]*/process N/g; s/Thread [0-9][0-9.]*/Thread N/g' \
-        -e 's/Thread 0x[0-9a-f]* (LWP N)/Thread N/g; s/  */ /g' \
+        -e 's/Thread 0x[0-9a-f]* (LWP [0-9]*)/Thread N/g; s/process [0-9]*/process N/g' \
+        -e 's/Thread [0-9][0-9.]*/Thread N/g; s/  */ /g' \
         "$1"
 }
