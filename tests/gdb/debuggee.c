@@ -40,15 +40,15 @@ static int depth(int n)
 int main(int argc, char **argv)
 {
     struct point p = {3, 4, "p"};
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts); /* differs from run to run */
-    int seed = (int)(ts.tv_nsec % 1000);
     total = accumulate(10);
     int d = depth(5);
     for (int round = 0; round < 3; round++) {
         p.x += round;
         total += p.x;
     }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts); /* differs from run to run */
+    int seed = (int)(ts.tv_nsec % 1000);
     printf("total %ld depth %d origin %s argc %d seed-ok %d\n", total, d, origin.name, argc,
            seed >= 0);
     char *msg = strdup("done");

@@ -26,7 +26,7 @@ bt
 print n
 stepi
 stepi
-info registers rip
+info registers
 delete
 watch total
 continue
