@@ -31,9 +31,6 @@ struct debugger *debugger_new(const struct replay_options *opt)
     d->opt = opt;
     const char *host = opt->dbghost ? opt->dbghost : "127.0.0.1";
     int port = opt->dbgport > 0 ? opt->dbgport : 0;
-    const char *keep = getenv("REWIND_KEEP_PORT"); /* a -k restart keeps its port */
-    if (keep && *keep)
-        port = atoi(keep);
     d->srv = gdb_server_listen(host, port, &d->port);
     return d;
 }
@@ -73,11 +70,26 @@ static void remove_all_points(struct replayer *rp)
 
 static void restart(struct replayer *rp)
 {
-    char port[16];
-    snprintf(port, sizeof port, "%d", rp->dbg->port);
-    setenv("REWIND_KEEP_PORT", port, 1);
-    gdb_server_close(rp->dbg->srv);
-    replay_abandon_for_restart();
+    (void)rp;
+    replay_restart();
+}
+
+/* A new start of the replay: gdb's breakpoints went with the old tasks;
+ * gdb, if still connected, hears from us at the first stop (its `run`
+ * waits for that answer). */
+void debugger_restarted(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    d->active = d->done = d->end_reported = d->exited = false;
+    d->rec_pid = 0;
+    d->step_tid = 0;
+    d->nbps = 0;
+    for (int i = 0; i < d->nhwfds; i++)
+        close(d->hwfds[i].fd);
+    d->nhwfds = 0;
+    d->nhw = 0;
+    debug_overlay_discard(d);
+    rp->dbg_exe[0] = 0;
 }
 
 /* Shows gdb the stop, and takes its next request to run. */
@@ -103,15 +115,19 @@ static void report(struct replayer *rp, struct gdb_stop *st)
             remove_all_points(rp);
             d->active = false;
             d->done = true;
-            if (d->opt->keep_listening)
+            if (d->opt->keep_listening) {
+                d->connected = false;
                 restart(rp);
+            }
             return;
         case GDB_RESUME_RESTART:
             restart(rp);
             return;
         case GDB_RESUME_KILL:
-            if (d->opt->keep_listening)
+            if (d->opt->keep_listening) {
+                d->connected = false;
                 restart(rp);
+            }
             replay_abandon(0);
         }
     }
@@ -128,14 +144,17 @@ static void connect_debugger(struct replayer *rp)
 {
     struct debugger *d = rp->dbg;
     const char *host = d->opt->dbghost ? d->opt->dbghost : "127.0.0.1";
-    if (d->opt->dbgport >= 0 || getenv("REWIND_KEEP_PORT")) {
+    debug_target_init(rp, &d->target);
+    if (d->connected)
+        return;
+    if (d->opt->dbgport >= 0) {
         print_launch_lines(stderr, host, d->port, rp->dbg_exe);
         fflush(stderr);
-    } else {
+    } else if (!d->gdb_pid) {
         d->gdb_pid = launch_debugger(d->opt, host, d->port, rp->dbg_exe);
     }
     gdb_server_accept(d->srv);
-    debug_target_init(rp, &d->target);
+    d->connected = true;
 }
 
 static void activate(struct replayer *rp, struct ptask *at)
@@ -428,6 +447,7 @@ void debugger_finish(struct replayer *rp)
         return;
     if (d->srv)
         gdb_server_close(d->srv);
+    d->srv = NULL;
     if (d->gdb_pid)
         gdb_wait(d->gdb_pid);
 }

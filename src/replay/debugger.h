@@ -53,7 +53,8 @@ struct debugger {
     struct gdb_target target;
     int port;
     pid_t gdb_pid;            /* the gdb we launched, or 0 */
-    bool active;              /* gdb is connected and following the replay */
+    bool connected;           /* gdb is connected (it may stay through restarts) */
+    bool active;              /* gdb is following the replay */
     bool done;                /* gdb detached or left: replay on silently */
     bool end_reported;        /* the debugged process's end was shown */
     bool exited;              /* ... and it has exited */
@@ -73,6 +74,8 @@ struct debugger {
 
 /* debugger.c: the replayer's hooks. */
 struct debugger *debugger_new(const struct replay_options *opt);
+/* The replay starts (again) from the beginning. */
+void debugger_restarted(struct replayer *rp);
 /* Before replaying ev: starts debugging when its moment has come;
  * reports gdb's interrupt and the debugged process's end. */
 void debugger_before_event(struct replayer *rp, const struct event *ev);

@@ -4,6 +4,7 @@
 #include "replay/replayer.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -63,23 +64,24 @@ noreturn void replay_abandon(int code)
     exit(code);
 }
 
-noreturn void replay_abandon_for_restart(void)
+static jmp_buf restart_point;
+static struct debugger *kept_debugger; /* survives a restart, with gdb's connection */
+
+noreturn void replay_restart(void)
 {
-    kill_tracees();
-    /* Our own command line, as it was given. */
-    static char buf[65536];
-    FILE *f = fopen("/proc/self/cmdline", "re");
-    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-    if (f)
-        fclose(f);
-    char *argv[256];
-    int argc = 0;
-    for (size_t i = 0; i < n && argc < 255; i += strlen(buf + i) + 1)
-        argv[argc++] = buf + i;
-    argv[argc] = NULL;
-    fflush(NULL);
-    execv("/proc/self/exe", argv);
-    die_errno("cannot restart the replay");
+    struct replayer *rp = active;
+    if (rp) {
+        for (struct ptask *t = rp->tasks; t; t = t->next)
+            kill(t->tid, SIGKILL);
+        for (struct ptask *t = rp->tasks; t; t = t->next)
+            while (waitpid(t->tid, NULL, __WALL) < 0 && errno == EINTR)
+                ;
+        while (waitpid(-1, NULL, __WALL | WNOHANG) > 0) /* their orphans */
+            ;
+        exec_dir_remove(rp);
+        active = NULL;
+    }
+    longjmp(restart_point, 1);
 }
 
 static struct ptask *ptask_add(struct replayer *rp, pid_t rec_tid, pid_t rec_tgid, pid_t tid,
@@ -611,7 +613,11 @@ static char **string_vector(const char *strings, uint32_t len, uint32_t first, u
 
 int replay_run(const struct replay_options *opt)
 {
-    struct replayer rep = {0}, *rp = &rep;
+    static struct replayer rep;
+    struct replayer *rp = &rep;
+    /* gdb's `run` (and -k after gdb left) come back here, from the start. */
+    setjmp(restart_point);
+    memset(rp, 0, sizeof *rp);
     rp->reader = event_reader_open(opt->trace);
     rp->dir = rp->reader->dir;
     rp->quiet = opt->quiet;
@@ -648,7 +654,10 @@ int replay_run(const struct replay_options *opt)
     set_comm(t0, exe);
     rp->mark_stdio = opt->mark_stdio;
     if (!opt->autopilot) {
-        rp->dbg = debugger_new(opt);
+        if (!kept_debugger)
+            kept_debugger = debugger_new(opt);
+        rp->dbg = kept_debugger;
+        debugger_restarted(rp);
         debugger_exec(rp, t0, event_string(ev.strings, ev.strings_len, 0));
     }
 

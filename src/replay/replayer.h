@@ -104,9 +104,9 @@ void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int 
 struct ptask *ptask_find(struct replayer *rp, pid_t rec_tid);
 /* Ends the replay now (gdb killed it): kills the tasks, exits with code. */
 noreturn void replay_abandon(int code);
-/* The same, then starts this replay again from the beginning (gdb's
- * `run`, or -k after gdb left). */
-noreturn void replay_abandon_for_restart(void);
+/* Kills the tasks and starts this replay again from the beginning, the
+ * debugger kept (gdb's `run`, or -k after gdb left). */
+noreturn void replay_restart(void);
 
 /* waitpid for tid, or the status already collected for it. */
 int replay_wait(struct replayer *rp, pid_t tid);

@@ -5,7 +5,8 @@
 #  2. `rewind replay --dbgport=0` prints rr's launch lines, which Delve
 #     parses, on stderr; a separate gdb connects and debugs to the end;
 #  3. `rewind -M replay -a` marks the output with [rr PID EVENT]; `-g EVENT`
-#     starts there, and `when` agrees.
+#     starts there, and `when` agrees;
+#  4. gdb's `run` restarts the replay; -k serves again after gdb leaves.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/gdb/lib-gdb.sh"
 
@@ -57,4 +58,23 @@ wait "$SERVE_PID"
 grep -q "^Current event: $mark\$" "$WORK/l3.gdb" || { show "$WORK/l3.gdb"; fail "when does not say $mark after -g $mark"; }
 grep -q 'in __GI___libc_write (fd=1' "$WORK/l3.gdb" || { show "$WORK/l3.gdb"; fail "-g $mark is not at the marked write"; }
 [ ! -s "$WORK/serve.out" ] || fail "the write at event $mark was replayed before the stop there"
-echo "launched gdb, --dbgport=0 with an external gdb to the end, -M marks with -g and when"
+# 4. gdb's `run` replays again from the start; -k serves again after gdb left.
+timeout -k 5 120 "$REWIND" replay -s 0 -k "$WORK/t" </dev/null >"$WORK/l4.out" 2>"$WORK/l4.err" &
+SERVE_PID=$!
+PORT=
+for _ in $(seq 100); do
+    PORT=$(sed -n "1,2s/.*'target extended-remote 127\.0\.0\.1:\([0-9]*\)'.*/\1/p" "$WORK/l4.err")
+    [ -n "$PORT" ] && break
+    sleep 0.1
+done
+for i in 1 2; do
+    (cd "$WORK" && timeout -k 5 60 gdb -batch -nx -l 10000 -ex 'set sysroot /' \
+        -ex "target extended-remote 127.0.0.1:$PORT" -ex 'break square if v == 4' -ex continue \
+        -ex 'print v' -ex run -ex 'print v + 1' -ex kill "$WORK/debuggee" </dev/null >"$WORK/l4.gdb" 2>&1)
+    grep -q '^\$1 = 4$' "$WORK/l4.gdb" && grep -q '^\$2 = 5$' "$WORK/l4.gdb" ||
+        { show "$WORK/l4.gdb"; fail "connection $i: run did not replay to the breakpoint again"; }
+done
+kill "$SERVE_PID" 2>/dev/null
+wait "$SERVE_PID" 2>/dev/null
+
+echo "launched gdb, --dbgport=0 with an external gdb to the end, -M marks with -g and when, run, -k"
