@@ -107,8 +107,10 @@ static bool parse_annex(const char *annex, uint64_t *start, uint64_t *prev)
 {
     *start = *prev = 0;
     while (*annex) {
-        uint64_t *dst;
-        if (!strncmp(annex, "start=", 6))
+        uint64_t *dst, lmid;
+        if (!strncmp(annex, "lmid=", 5)) /* gdb with linker namespaces */
+            dst = &lmid, annex += 5;
+        else if (!strncmp(annex, "start=", 6))
             dst = start, annex += 6;
         else if (!strncmp(annex, "prev=", 5))
             dst = prev, annex += 5;
@@ -163,7 +165,7 @@ int gdb_svr4_library_list(const struct gdb_target *tgt, pid_t pid, const char *a
             if (name[0]) {
                 sb_adds(out, "  <library name=\"");
                 sb_add_xml(out, name);
-                sb_addf(out, "\" lm=\"0x%llx\" l_addr=\"0x%llx\" l_ld=\"0x%llx\"/>\n",
+                sb_addf(out, "\" lm=\"0x%llx\" l_addr=\"0x%llx\" l_ld=\"0x%llx\" lmid=\"0x0\"/>\n",
                         (unsigned long long)lm, (unsigned long long)m[LM_ADDR],
                         (unsigned long long)m[LM_LD]);
             }
