@@ -91,6 +91,10 @@ struct gdb_target {
      * should print (ending in '\n') into out. */
     int (*rr_command)(void *ctx, const char *name, pid_t tid, const char *args,
                       char *out, size_t outlen);
+    /* Optional: the file gdb means by path (vFile), e.g. /proc/PID/...
+     * with a recorded pid names the live process.  Returns 0, or a
+     * negative errno for a path that names nothing. */
+    int (*live_path)(void *ctx, const char *path, char *out, size_t outlen);
 };
 
 struct gdb_server;

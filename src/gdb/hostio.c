@@ -1,4 +1,5 @@
 #include "gdb/hostio.h"
+#include "gdb/gdb_server.h"
 
 #include "common/die.h"
 #include "gdb/hex.h"
@@ -8,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -115,7 +117,23 @@ static void fileio_stat(const struct stat *st, uint8_t out[64])
     put_be(out + 60, (uint64_t)st->st_ctime, 4);
 }
 
-static void do_open(struct gdb_hostio *h, const char *s, struct strbuf *r)
+/* Puts the file gdb means by path into path; false (reply sent) if none. */
+static bool map_path(const struct gdb_target *tgt, char *path, struct strbuf *r)
+{
+    if (!tgt || !tgt->live_path)
+        return true;
+    char out[PATH_MAX];
+    int rc = tgt->live_path(tgt->ctx, path, out, sizeof out);
+    if (rc < 0) {
+        reply_error(r, -rc);
+        return false;
+    }
+    snprintf(path, PATH_MAX, "%s", out);
+    return true;
+}
+
+static void do_open(struct gdb_hostio *h, const struct gdb_target *tgt, const char *s,
+                    struct strbuf *r)
 {
     char path[PATH_MAX];
     uint64_t flags, mode;
@@ -128,6 +146,8 @@ static void do_open(struct gdb_hostio *h, const char *s, struct strbuf *r)
         reply_error(r, EACCES);
         return;
     }
+    if (!map_path(tgt, path, r))
+        return;
     int slot = 0;
     while (slot < HOSTIO_MAX_FILES && h->fds[slot] >= 0)
         slot++;
@@ -175,13 +195,15 @@ static void do_pread(struct gdb_hostio *h, const char *s, struct strbuf *r)
     free(buf);
 }
 
-static void do_readlink(const char *s, struct strbuf *r)
+static void do_readlink(const struct gdb_target *tgt, const char *s, struct strbuf *r)
 {
     char path[PATH_MAX], target[PATH_MAX];
     if (!parse_path(&s, path) || *s) {
         reply_error(r, EINVAL);
         return;
     }
+    if (!map_path(tgt, path, r))
+        return;
     ssize_t n = readlink(path, target, sizeof(target));
     if (n < 0) {
         reply_error(r, errno);
@@ -191,12 +213,13 @@ static void do_readlink(const char *s, struct strbuf *r)
     pkt_add_binary(r, target, (size_t)n, (size_t)-1);
 }
 
-void hostio_packet(struct gdb_hostio *h, const char *pkt, size_t len, struct strbuf *r)
+void hostio_packet(struct gdb_hostio *h, const struct gdb_target *tgt, const char *pkt, size_t len,
+                   struct strbuf *r)
 {
     (void)len; /* every operation we support is text */
     const char *s = pkt + strlen("vFile:");
     if (!strncmp(s, "open:", 5)) {
-        do_open(h, s + 5, r);
+        do_open(h, tgt, s + 5, r);
     } else if (!strncmp(s, "pread:", 6)) {
         do_pread(h, s + 6, r);
     } else if (!strncmp(s, "close:", 6)) {
@@ -226,7 +249,7 @@ void hostio_packet(struct gdb_hostio *h, const char *pkt, size_t len, struct str
         sb_addf(r, "F%zx;", sizeof(out));
         pkt_add_binary(r, out, sizeof(out), (size_t)-1);
     } else if (!strncmp(s, "readlink:", 9)) {
-        do_readlink(s + 9, r);
+        do_readlink(tgt, s + 9, r);
     } else if (!strncmp(s, "setfs:", 6)) {
         uint64_t pid;
         if (!hex_u64_all(s + 6, &pid))

@@ -17,4 +17,7 @@ void hostio_init(struct gdb_hostio *h);
 void hostio_close_all(struct gdb_hostio *h);
 /* pkt[0..len) is a whole "vFile:..." packet; appends the reply ("" for an
  * operation we do not support, which gdb takes as unsupported). */
-void hostio_packet(struct gdb_hostio *h, const char *pkt, size_t len, struct strbuf *reply);
+struct gdb_target;
+/* tgt (may be NULL) maps the paths gdb names to files here. */
+void hostio_packet(struct gdb_hostio *h, const struct gdb_target *tgt, const char *pkt, size_t len,
+                   struct strbuf *reply);

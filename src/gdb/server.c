@@ -782,7 +782,7 @@ static bool handle_packet(struct gdb_server *srv, const struct gdb_target *tgt,
             resume = true, send = false; /* the reply is the next stop */
             srv->killed = false;
         } else if (!strncmp(pkt, "vFile:", 6)) {
-            hostio_packet(&srv->hostio, pkt, n, &srv->reply);
+            hostio_packet(&srv->hostio, tgt, pkt, n, &srv->reply);
         }
         /* vMustReplyEmpty, vCtrlC, vAttach, ...: empty */
         break;

@@ -218,6 +218,34 @@ static int rr_command(void *ctx, const char *name, pid_t tid, const char *args, 
     return 0;
 }
 
+/* /proc/PID[/task/TID]/... with recorded ids names the live tasks. */
+static int live_path(void *ctx, const char *path, char *out, size_t outlen)
+{
+    struct replayer *rp = ctx;
+    char *end;
+    if (strncmp(path, "/proc/", 6) || path[6] < '1' || path[6] > '9') {
+        snprintf(out, outlen, "%s", path);
+        return 0;
+    }
+    long pid = strtol(path + 6, &end, 10);
+    struct ptask *p = process_task(rp, pid);
+    if (!p)
+        return -ENOENT;
+    pid_t live_tid = 0;
+    if (!strncmp(end, "/task/", 6)) {
+        long tid = strtol(end + 6, &end, 10);
+        struct ptask *t = task_of(rp, tid);
+        if (!t || t->rec_tgid != pid)
+            return -ENOENT;
+        live_tid = t->tid;
+    }
+    if (live_tid)
+        snprintf(out, outlen, "/proc/%d/task/%d%s", p->tgid, live_tid, end);
+    else
+        snprintf(out, outlen, "/proc/%d%s", p->tgid, end);
+    return 0;
+}
+
 void debug_target_init(struct replayer *rp, struct gdb_target *tgt)
 {
     *tgt = (struct gdb_target){
@@ -233,5 +261,6 @@ void debug_target_init(struct replayer *rp, struct gdb_target *tgt)
         .auxv = auxv,
         .exec_file = exec_file,
         .rr_command = rr_command,
+        .live_path = live_path,
     };
 }

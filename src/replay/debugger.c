@@ -162,6 +162,7 @@ static void activate(struct replayer *rp, struct ptask *at)
     struct debugger *d = rp->dbg;
     d->active = true;
     connect_debugger(rp);
+    gdb_server_set_process(d->srv, d->rec_pid, at->rec_tid);
     for (struct ptask *t = rp->tasks; t; t = t->next)
         if (t->rec_tgid == d->rec_pid)
             debug_arm_thread(rp, t);

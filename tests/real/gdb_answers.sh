@@ -28,9 +28,9 @@ check() {
     grep -q '^== ' "$WORK/$name.replay.n" || fail "$name: gdb printed nothing"
 }
 
-check debuggee
+check debuggee; check threads
 grep -q 'Hardware watchpoint 4: total' "$WORK/debuggee.replay.n" || fail "no watchpoint hit"
 grep -q '^\$12 = 42$' "$WORK/debuggee.replay.n" || fail "set var did not show"
-check threads
+
 grep -q '^\* 1 Thread N "threads" all_blocked ()' "$WORK/threads.replay.n" || fail "info threads"
 echo "gdb answers the same on the replay as natively (debuggee, threads)"
