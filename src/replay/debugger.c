@@ -394,6 +394,13 @@ void debugger_new_task(struct replayer *rp, struct ptask *parent, struct ptask *
         debug_arm_thread(rp, child);
 }
 
+void debugger_signal(struct replayer *rp, struct ptask *t, int signo)
+{
+    struct debugger *d = rp->dbg;
+    if (d && d->active && t->rec_tgid == d->rec_pid)
+        report_thread(rp, t, GDB_STOP_SIGNAL, signo);
+}
+
 static bool names_command(const char *want, const char *exe)
 {
     char *copy = xstrdup(exe);

@@ -92,6 +92,8 @@ bool debugger_claims_stop(struct replayer *rp, struct ptask *t, const struct sto
  * watchpoints. */
 void debugger_new_task(struct replayer *rp, struct ptask *parent, struct ptask *child,
                        bool thread);
+/* t is at the delivery of a recorded signal: gdb hears of it, as natively. */
+void debugger_signal(struct replayer *rp, struct ptask *t, int signo);
 void debugger_exec(struct replayer *rp, struct ptask *t, const char *exe);
 /* t has exited with wait status `status`. */
 void debugger_task_gone(struct replayer *rp, struct ptask *t, int status);

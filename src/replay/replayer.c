@@ -306,6 +306,7 @@ static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_
         t->where = PT_STOPPED; /* the recorder swallowed it: so do we */
         return;
     }
+    debugger_signal(rp, t, e->signo);
     if (ptrace(PTRACE_SETSIGINFO, t->tid, 0, &e->info) < 0)
         die_errno("ptrace(SETSIGINFO)");
     t->pending_sig = e->signo;

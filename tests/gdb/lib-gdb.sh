@@ -13,7 +13,9 @@
 # so stack addresses and registers agree.
 
 need gdb gcc
-CLEAN_ENV="env -i PATH=/usr/bin:/bin HOME=$WORK LANG=C"
+# ASAN_OPTIONS goes through (the ASan build runs with detect_leaks=0), to
+# the native run as well, so both see the same environment.
+CLEAN_ENV="env -i PATH=/usr/bin:/bin HOME=$WORK LANG=C${ASAN_OPTIONS:+ ASAN_OPTIONS=$ASAN_OPTIONS}"
 
 build_debuggee() {
     gcc -g -O0 -pthread -o "$WORK/$1" "$ROOT/tests/gdb/$1.c" || fail "cannot compile tests/gdb/$1.c"
