@@ -448,6 +448,31 @@ void debugger_task_gone(struct replayer *rp, struct ptask *t, int status)
     while (!d->done);
 }
 
+void debugger_trace_end(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    if (!d || d->done)
+        return;
+    if (!d->rec_pid && rp->tasks)
+        d->rec_pid = rp->tasks->rec_tgid;
+    struct ptask *t = first_task_of(rp, d->rec_pid);
+    if (!t)
+        return;
+    if (!d->active)
+        activate(rp, t);
+    struct gdb_stop st = {.kind = GDB_STOP_SIGNAL, .pid = t->rec_tgid, .tid = t->rec_tid,
+                          .sig = SIGKILL};
+    if (d->end_reported)
+        st = (struct gdb_stop){.kind = GDB_STOP_REPLAY_END, .pid = t->rec_tgid,
+                               .tid = t->rec_tid, .sig = SIGTRAP};
+    d->end_reported = true;
+    while (!d->done) {
+        report(rp, &st); /* nothing further is recorded: every resume ends here */
+        st = (struct gdb_stop){.kind = GDB_STOP_REPLAY_END, .pid = t->rec_tgid,
+                               .tid = t->rec_tid, .sig = SIGTRAP};
+    }
+}
+
 void debugger_finish(struct replayer *rp)
 {
     struct debugger *d = rp->dbg;

@@ -97,6 +97,9 @@ void debugger_signal(struct replayer *rp, struct ptask *t, int signo);
 void debugger_exec(struct replayer *rp, struct ptask *t, const char *exe);
 /* t has exited with wait status `status`. */
 void debugger_task_gone(struct replayer *rp, struct ptask *t, int status);
+/* The trace ends (cut off) with the program still running: gdb sees it
+ * stopped there for good. */
+void debugger_trace_end(struct replayer *rp);
 /* The replay reached the end of the trace. */
 void debugger_finish(struct replayer *rp);
 

@@ -676,6 +676,8 @@ int replay_run(const struct replay_options *opt)
         debugger_after_event(rp, &ev);
     }
     if (!complete)
+        debugger_trace_end(rp);
+    if (!complete)
         die("%s: the trace ends after event %llu while the program was still running "
             "(the recording was cut off%s)", rp->dir, (unsigned long long)rp->event_no - 1,
             rp->cut_off ? " inside a block" : "");
