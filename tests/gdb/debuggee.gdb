@@ -1,7 +1,7 @@
 START
 break accumulate
 break square if v == 7
-break depth if n == 0
+hbreak depth if n == 0
 continue
 echo == at accumulate\n
 info args
