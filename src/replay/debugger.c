@@ -318,6 +318,18 @@ bool debugger_before_resume(struct replayer *rp, struct ptask *t, int request, i
     return false;
 }
 
+bool debugger_unblock_points(struct replayer *rp, struct ptask *t, uint64_t *mask)
+{
+    struct debugger *d = rp->dbg;
+    if (!d || !d->nhw || t->rec_tgid != d->rec_pid)
+        return false;
+    const uint64_t bit = 1ull << (HWBP_SIGNAL - 1);
+    if (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof *mask, mask) < 0 || !(*mask & bit))
+        return false;
+    uint64_t open_mask = *mask & ~bit;
+    return ptrace(PTRACE_SETSIGMASK, t->tid, sizeof open_mask, &open_mask) == 0;
+}
+
 /* Runs t over the int3 at bp, for a task that must not see it. */
 static void step_over_hidden(struct replayer *rp, struct ptask *t, struct sw_bp *bp, regs_t *r)
 {

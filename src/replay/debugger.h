@@ -85,6 +85,10 @@ void debugger_after_event(struct replayer *rp, const struct event *ev);
  * single-stepped it into the stop the caller was waiting for (in *s). */
 bool debugger_before_resume(struct replayer *rp, struct ptask *t, int request, int expected,
                             int *sig, struct stop *s);
+/* gdb's hardware points signal the thread: when t has some and blocks
+ * that signal, unblocks it for a resume and returns true with the mask to
+ * put back in *mask. */
+bool debugger_unblock_points(struct replayer *rp, struct ptask *t, uint64_t *mask);
 /* A stop of t: true when it was the debugger's (a breakpoint, a
  * watchpoint), reported to gdb; the caller resumes as before. */
 bool debugger_claims_stop(struct replayer *rp, struct ptask *t, const struct stop *s);

@@ -174,8 +174,21 @@ static int deliver_after_masked_wait(struct replayer *rp, struct ptask *t, int s
     return sig; /* fatal: the mask no longer matters */
 }
 
+static void resume_and_wait_inner(struct replayer *rp, struct ptask *t, int request, int expected,
+                                  struct stop *s);
+
 void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int expected,
                          struct stop *s)
+{
+    uint64_t mask;
+    bool unblocked = debugger_unblock_points(rp, t, &mask);
+    resume_and_wait_inner(rp, t, request, expected, s);
+    if (unblocked && ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask) < 0 && errno != ESRCH)
+        die_errno("cannot set the signal mask of thread %d", t->tid);
+}
+
+static void resume_and_wait_inner(struct replayer *rp, struct ptask *t, int request, int expected,
+                                  struct stop *s)
 {
     int sig = t->pending_sig;
     t->pending_sig = 0;

@@ -32,10 +32,10 @@ check() {
     grep -q '^== ' "$WORK/$name.replay.n" || fail "$name: gdb printed nothing"
 }
 
-check debuggee; check threads; check signals
+check debuggee; check threads; check signals; check watch_masked
 grep -q 'Hardware watchpoint 4: total' "$WORK/debuggee.replay.n" || fail "no watchpoint hit"
 grep -q '^\$12 = 42$' "$WORK/debuggee.replay.n" || fail "set var did not show"
 
 grep -q '^\* 1 Thread N "threads" all_blocked ()' "$WORK/threads.replay.n" || fail "info threads"
 grep -q '^Program received signal SIGSEGV, Segmentation fault\.$' "$WORK/signals.replay.n" || fail "no SIGSEGV stop"
-echo "gdb answers the same on the replay as natively (debuggee, threads, signals)"
+echo "gdb answers the same on the replay as natively (debuggee, threads, signals, watch_masked)"
