@@ -34,35 +34,101 @@ static struct ptask *debugged_task(struct replayer *rp)
     return NULL;
 }
 
-static int insert_sw(struct replayer *rp, uint64_t addr)
+/* Puts an int3 at addr in the debugged process, for gdb or for us. */
+static int insert_sw_for(struct replayer *rp, uint64_t addr, bool internal)
 {
     struct debugger *d = rp->dbg;
     struct ptask *t = debugged_task(rp);
     if (!t)
         return -ESRCH;
-    if (debug_find_bp(d, t->tgid, addr))
+    struct sw_bp *bp = NULL;
+    for (int i = 0; i < d->nbps && !bp; i++)
+        if (d->bps[i].addr == addr)
+            bp = &d->bps[i];
+    if (!bp) {
+        if (d->nbps == d->bps_cap) {
+            d->bps_cap = d->bps_cap ? 2 * d->bps_cap : 16;
+            d->bps = xrealloc(d->bps, d->bps_cap * sizeof *d->bps);
+        }
+        bp = &d->bps[d->nbps++];
+        *bp = (struct sw_bp){.addr = addr};
+    }
+    if (internal)
+        bp->internal = true;
+    else
+        bp->gdb = true;
+    if (bp->pid == t->tgid)
         return 0;
     uint8_t orig;
-    if (tracee_read(t->tid, addr, &orig, 1) != 1 || tracee_write(t->tid, addr, &INT3, 1) < 0)
+    if (tracee_read(t->tid, addr, &orig, 1) != 1 || tracee_write(t->tid, addr, &INT3, 1) < 0) {
+        *bp = d->bps[--d->nbps];
         return -EFAULT;
-    if (d->nbps == d->bps_cap) {
-        d->bps_cap = d->bps_cap ? 2 * d->bps_cap : 16;
-        d->bps = xrealloc(d->bps, d->bps_cap * sizeof *d->bps);
     }
-    d->bps[d->nbps++] = (struct sw_bp){t->tgid, addr, orig};
+    bp->orig = orig;
+    bp->pid = t->tgid;
     return 0;
+}
+
+static void drop_bp(struct replayer *rp, struct sw_bp *bp)
+{
+    struct debugger *d = rp->dbg;
+    for (struct ptask *t = rp->tasks; t && bp->pid; t = t->next)
+        if (t->tgid == bp->pid) {
+            tracee_write(t->tid, bp->addr, &bp->orig, 1);
+            break;
+        }
+    *bp = d->bps[--d->nbps];
+}
+
+static int insert_sw(struct replayer *rp, uint64_t addr)
+{
+    return insert_sw_for(rp, addr, false);
 }
 
 static int remove_sw(struct replayer *rp, uint64_t addr)
 {
     struct debugger *d = rp->dbg;
-    struct ptask *t = debugged_task(rp);
-    struct sw_bp *bp = t ? debug_find_bp(d, t->tgid, addr) : NULL;
-    if (!bp)
-        return 0;
-    tracee_write(t->tid, addr, &bp->orig, 1);
-    *bp = d->bps[--d->nbps];
+    for (int i = 0; i < d->nbps; i++)
+        if (d->bps[i].addr == addr && d->bps[i].gdb) {
+            d->bps[i].gdb = false;
+            if (!d->bps[i].internal)
+                drop_bp(rp, &d->bps[i]);
+            break;
+        }
     return 0;
+}
+
+int debug_insert_internal_bp(struct replayer *rp, uint64_t addr)
+{
+    return insert_sw_for(rp, addr, true);
+}
+
+void debug_drop_internal_bps(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    for (int i = d->nbps - 1; i >= 0; i--)
+        if (d->bps[i].internal) {
+            d->bps[i].internal = false;
+            if (!d->bps[i].gdb)
+                drop_bp(rp, &d->bps[i]);
+        }
+}
+
+/* After a restart: gdb's breakpoints (and a pass's own) go into the new
+ * debugged process. */
+void debug_reinsert_bps(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    for (int i = d->nbps - 1; i >= 0; i--)
+        if (!d->bps[i].pid)
+            insert_sw_for(rp, d->bps[i].addr, d->bps[i].internal);
+    if (d->mode == MODE_INTERACTIVE)
+        return;
+    /* A place known by registers is looked for at its address. */
+    if (d->goal.kind == POS_REGS)
+        insert_sw_for(rp, d->goal.regs.rip, true);
+    if (d->goal.kind == POS_BP)
+        insert_sw_for(rp, d->goal.addr, true);
 }
 
 void debug_hide_bps(struct debugger *d, pid_t pid, uint64_t addr, uint8_t *buf, size_t len)

@@ -83,20 +83,44 @@ void debugger_restarted(struct replayer *rp)
     d->active = d->done = d->end_reported = d->exited = false;
     d->rec_pid = 0;
     d->step_tid = 0;
-    d->nbps = 0;
+    /* Breakpoints and watchpoints stay gdb's: activation puts them in the
+     * new tasks (a reverse pass needs them; after `run` gdb resets them). */
+    for (int i = 0; i < d->nbps; i++)
+        d->bps[i].pid = 0;
     for (int i = 0; i < d->nhwfds; i++)
         close(d->hwfds[i].fd);
     d->nhwfds = 0;
-    d->nhw = 0;
+    d->stretch_event = 0;
     debug_overlay_discard(d);
     rp->dbg_exe[0] = 0;
 }
 
-/* Shows gdb the stop, and takes its next request to run. */
-static void report(struct replayer *rp, struct gdb_stop *st)
+static struct position pos_here(struct replayer *rp, struct ptask *t, enum pos_kind kind)
+{
+    struct position p = {.kind = kind, .event_no = rp->event_no, .tid = t->rec_tid,
+                         .enter_event = t->enter_event_no};
+    regs_get(t->tid, &p.regs);
+    return p;
+}
+
+/* Shows gdb the stop at pos, and takes its next request to run.  During a
+ * reverse pass the pass takes the stop instead, until it gets where it
+ * was going. */
+static void report(struct replayer *rp, struct gdb_stop *st, const struct position *pos)
 {
     struct debugger *d = rp->dbg;
     d->step_tid = 0;
+    struct position here = *pos;
+    if (d->mode != MODE_INTERACTIVE) {
+        if (reverse_pass_stop(rp, st, &here))
+            return;
+        rp->quiet = d->opt->quiet;
+        debug_drop_internal_bps(rp);
+    } else if (here.kind == POS_BP || here.kind == POS_WATCH) {
+        here.kind = POS_REGS; /* gdb moves breakpoints between stops: hit counts are not exact */
+    }
+    here.stepped = false;
+    d->cur = here;
     for (;;) {
         gdb_server_stopped(d->srv, st, &d->target, &d->req);
         debug_overlay_discard(d);
@@ -106,11 +130,8 @@ static void report(struct replayer *rp, struct gdb_stop *st)
             return;
         case GDB_RESUME_REVERSE_CONTINUE:
         case GDB_RESUME_REVERSE_STEP:
-            /* Reverse execution is not built yet: there is no history to
-             * go back into, which gdb reports as such. */
-            *st = (struct gdb_stop){.kind = GDB_STOP_REPLAY_END, .pid = st->pid, .tid = st->tid,
-                                    .sig = SIGTRAP, .at_start = true};
-            continue;
+            reverse_begin(rp, d->req.kind); /* replays from the start: no return */
+            return;
         case GDB_RESUME_DETACH:
             remove_all_points(rp);
             d->active = false;
@@ -133,10 +154,11 @@ static void report(struct replayer *rp, struct gdb_stop *st)
     }
 }
 
-static void report_thread(struct replayer *rp, struct ptask *t, enum gdb_stop_kind kind, int sig)
+static void report_thread(struct replayer *rp, struct ptask *t, enum gdb_stop_kind kind, int sig,
+                          const struct position *pos)
 {
     struct gdb_stop st = {.kind = kind, .pid = t->rec_tgid, .tid = t->rec_tid, .sig = sig};
-    report(rp, &st);
+    report(rp, &st, pos);
 }
 
 /* Prints rr's launch lines, or starts the debugger. */
@@ -157,16 +179,20 @@ static void connect_debugger(struct replayer *rp)
     d->connected = true;
 }
 
-static void activate(struct replayer *rp, struct ptask *at)
+static void activate(struct replayer *rp, struct ptask *at, bool after)
 {
     struct debugger *d = rp->dbg;
     d->active = true;
     connect_debugger(rp);
     gdb_server_set_process(d->srv, d->rec_pid, at->rec_tid);
+    debug_reinsert_bps(rp);
     for (struct ptask *t = rp->tasks; t; t = t->next)
         if (t->rec_tgid == d->rec_pid)
             debug_arm_thread(rp, t);
-    report_thread(rp, at, GDB_STOP_SIGNAL, SIGTRAP);
+    struct position pos = pos_here(rp, at, after ? POS_AFTER_EVENT : POS_BEFORE_EVENT);
+    if (d->start.kind == POS_NONE)
+        d->start = pos;
+    report_thread(rp, at, GDB_STOP_SIGNAL, SIGTRAP, &pos);
 }
 
 /* Is ev the last thing the debugged process does: its exit_group, or the
@@ -203,7 +229,7 @@ static void maybe_activate(struct replayer *rp, struct ptask *t, const struct ev
         return;
     if (d->opt->goto_exit)
         d->end_reported = true;
-    activate(rp, at);
+    activate(rp, at, after);
 }
 
 /* As rr does: the end of the replay shows as a SIGKILL, with the process
@@ -214,7 +240,22 @@ static void report_end(struct replayer *rp, struct ptask *t, const struct event 
     if (d->end_reported || !is_process_end(rp, t, ev, after))
         return;
     d->end_reported = true;
-    report_thread(rp, t, GDB_STOP_SIGNAL, SIGKILL);
+    struct position pos = pos_here(rp, t, after ? POS_AFTER_EVENT : POS_BEFORE_EVENT);
+    report_thread(rp, t, GDB_STOP_SIGNAL, SIGKILL, &pos);
+}
+
+/* A reverse pass going to "before/after event N" stops there. */
+static void pass_event_place(struct replayer *rp, struct ptask *t, enum pos_kind kind)
+{
+    struct debugger *d = rp->dbg;
+    if (d->mode == MODE_INTERACTIVE || d->base_reached || d->goal.kind != kind ||
+        d->goal.event_no != rp->event_no)
+        return;
+    struct ptask *gt = ptask_find(rp, d->goal.tid);
+    if (!gt)
+        gt = t;
+    struct position pos = pos_here(rp, gt, kind);
+    report_thread(rp, gt, GDB_STOP_SIGNAL, SIGTRAP, &pos);
 }
 
 void debugger_before_event(struct replayer *rp, const struct event *ev)
@@ -229,10 +270,13 @@ void debugger_before_event(struct replayer *rp, const struct event *ev)
         maybe_activate(rp, t, ev, false);
         return;
     }
+    pass_event_place(rp, t, POS_BEFORE_EVENT);
     if (gdb_server_interrupted(d->srv)) {
         struct ptask *at = t->rec_tgid == d->rec_pid ? t : first_task_of(rp, d->rec_pid);
-        if (at)
-            report_thread(rp, at, GDB_STOP_SIGNAL, SIGINT);
+        if (at) {
+            struct position pos = pos_here(rp, at, POS_BEFORE_EVENT);
+            report_thread(rp, at, GDB_STOP_SIGNAL, SIGINT, &pos);
+        }
     }
     report_end(rp, t, ev, false);
 }
@@ -247,6 +291,8 @@ void debugger_after_event(struct replayer *rp, const struct event *ev)
             maybe_activate(rp, ptask_find(rp, ev->tid), ev, true);
         return;
     }
+    if (ptask_find(rp, ev->tid))
+        pass_event_place(rp, ptask_find(rp, ev->tid), POS_AFTER_EVENT);
     report_end(rp, ptask_find(rp, ev->tid), ev, true);
     if (!d->step_tid || !d->active)
         return;
@@ -255,14 +301,52 @@ void debugger_after_event(struct replayer *rp, const struct event *ev)
         d->step_tid = 0;
         return;
     }
-    if (t->where == PT_STOPPED && !t->pending_sig)
-        report_thread(rp, t, GDB_STOP_SIGNAL, SIGTRAP);
+    if (t->where == PT_STOPPED && !t->pending_sig) {
+        struct position pos = pos_here(rp, t, POS_AFTER_EVENT);
+        pos.stepped = true;
+        report_thread(rp, t, GDB_STOP_SIGNAL, SIGTRAP, &pos);
+    }
 }
 
 static bool is_syscall_insn(pid_t tid, uint64_t rip)
 {
     uint8_t insn[2];
     return tracee_read(tid, rip, insn, 2) == 2 && insn[0] == 0x0f && insn[1] == 0x05;
+}
+
+static bool is_stray(const struct stop *s, int expected);
+
+/* A thread resuming from one of our int3s (gdb takes its breakpoints out
+ * before it resumes; a reverse pass does not) first runs the real
+ * instruction there.  True when that met the stop the caller waits for. */
+static bool step_off_breakpoint(struct replayer *rp, struct ptask *t, int expected, struct stop *s)
+{
+    regs_t r;
+    regs_get(t->tid, &r);
+    struct sw_bp *bp = debug_find_bp(rp->dbg, t->tgid, r.rip);
+    if (!bp || is_syscall_insn(t->tid, r.rip))
+        return false;
+    static const uint8_t int3 = 0xcc;
+    for (;;) {
+        tracee_write(t->tid, bp->addr, &bp->orig, 1);
+        t->at_sysemu_stop = false;
+        t->fresh = false;
+        if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0)
+            divergence(rp, "cannot single-step thread %d: %s", t->tid, strerror(errno));
+        stop_classify(t->tid, replay_wait(rp, t->tid), s);
+        tracee_write(t->tid, bp->addr, &int3, 1);
+        if (is_stray(s, expected))
+            continue;
+        regs_t now;
+        regs_get(t->tid, &now);
+        if (s->kind == STOP_SIGNAL && s->sig == SIGTRAP && now.rip == r.rip)
+            continue; /* the report of leaving a syscall stop: nothing ran yet */
+        if (s->kind == STOP_SIGNAL && s->sig == SIGTRAP)
+            return false;
+        if (debugger_claims_stop(rp, t, s))
+            return false;
+        return true;
+    }
 }
 
 static bool is_stray(const struct stop *s, int expected)
@@ -279,6 +363,11 @@ bool debugger_before_resume(struct replayer *rp, struct ptask *t, int request, i
     (void)request;
     struct debugger *d = rp->dbg;
     int unmoved = 0;
+    uint64_t hit_reported = 0;
+    if (d && d->active && t->where == PT_STOPPED && !*sig &&
+        !(d->req.kind == GDB_RESUME_STEP && d->req.tid == t->rec_tid) &&
+        step_off_breakpoint(rp, t, expected, s))
+        return true;
     while (d && d->active && t->where == PT_STOPPED && d->req.kind == GDB_RESUME_STEP &&
            d->req.tid == t->rec_tid) {
         regs_t before;
@@ -291,11 +380,31 @@ bool debugger_before_resume(struct replayer *rp, struct ptask *t, int request, i
         }
         t->at_sysemu_stop = false;
         t->fresh = false;
-        if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, *sig) < 0)
-            divergence(rp, "cannot single-step thread %d: %s", t->tid, strerror(errno));
+        /* A breakpoint of ours where the thread stands: step the real byte.
+         * A reverse pass stepping onto one of gdb's hits it, as running would. */
+        struct sw_bp *bp = debug_find_bp(d, t->tgid, before.rip);
+        if (bp && bp->gdb && d->mode != MODE_INTERACTIVE && hit_reported != before.rip) {
+            hit_reported = before.rip;
+            struct position pos = pos_here(rp, t, POS_BP);
+            pos.addr = bp->addr;
+            pos.n = stretch_count_bp(rp, bp->addr);
+            report_thread(rp, t, GDB_STOP_SWBREAK, SIGTRAP, &pos);
+            continue;
+        }
+        hit_reported = 0;
+        if (bp)
+            tracee_write(t->tid, bp->addr, &bp->orig, 1);
+        long rc = ptrace(PTRACE_SINGLESTEP, t->tid, 0, *sig);
+        int err = errno;
+        if (rc < 0)
+            divergence(rp, "cannot single-step thread %d: %s", t->tid, strerror(err));
         bool delivered = *sig != 0;
         *sig = 0;
         stop_classify(t->tid, replay_wait(rp, t->tid), s);
+        if (bp) {
+            static const uint8_t int3 = 0xcc;
+            tracee_write(t->tid, bp->addr, &int3, 1);
+        }
         if (is_stray(s, expected))
             continue;
         if (s->kind == STOP_SIGNAL && s->sig == SIGTRAP) {
@@ -307,7 +416,9 @@ bool debugger_before_resume(struct replayer *rp, struct ptask *t, int request, i
              * instruction has run. */
             if (now.rip == before.rip && !delivered && ++unmoved < 2)
                 continue;
-            report_thread(rp, t, GDB_STOP_SIGNAL, SIGTRAP);
+            struct position pos = pos_here(rp, t, POS_REGS);
+            pos.stepped = true;
+            report_thread(rp, t, GDB_STOP_SIGNAL, SIGTRAP, &pos);
             continue;
         }
         if (s->kind == STOP_SIGNAL && s->sig == HWBP_SIGNAL && debugger_claims_stop(rp, t, s))
@@ -371,7 +482,10 @@ bool debugger_claims_stop(struct replayer *rp, struct ptask *t, const struct sto
         r.rip = bp->addr;
         r.eflags |= EFLAGS_RF;
         regs_set(t->tid, &r);
-        report_thread(rp, t, GDB_STOP_SWBREAK, SIGTRAP);
+        struct position pos = pos_here(rp, t, POS_BP);
+        pos.addr = bp->addr;
+        pos.n = stretch_count_bp(rp, bp->addr);
+        report_thread(rp, t, GDB_STOP_SWBREAK, SIGTRAP, &pos);
         return true;
     }
     int p = debug_hw_point_of_fd(d, si.si_fd);
@@ -381,6 +495,10 @@ bool debugger_claims_stop(struct replayer *rp, struct ptask *t, const struct sto
         return true;
     const struct hw_point *hp = &d->hw[p];
     struct gdb_stop st = {.pid = t->rec_tgid, .tid = t->rec_tid, .sig = SIGTRAP};
+    struct position pos = pos_here(rp, t, POS_WATCH);
+    pos.addr = hp->addr;
+    pos.wtype = hp->type;
+    pos.n = stretch_count_watch(rp, p);
     if (hp->type == 1) {
         st.kind = GDB_STOP_HWBREAK;
     } else {
@@ -388,7 +506,7 @@ bool debugger_claims_stop(struct replayer *rp, struct ptask *t, const struct sto
         st.watch_type = hp->type;
         st.watch_addr = hp->addr;
     }
-    report(rp, &st);
+    report(rp, &st, &pos);
     return true;
 }
 
@@ -409,8 +527,10 @@ void debugger_new_task(struct replayer *rp, struct ptask *parent, struct ptask *
 void debugger_signal(struct replayer *rp, struct ptask *t, int signo)
 {
     struct debugger *d = rp->dbg;
-    if (d && d->active && t->rec_tgid == d->rec_pid)
-        report_thread(rp, t, GDB_STOP_SIGNAL, signo);
+    if (d && d->active && t->rec_tgid == d->rec_pid) {
+        struct position pos = pos_here(rp, t, POS_SIGNAL);
+        report_thread(rp, t, GDB_STOP_SIGNAL, signo, &pos);
+    }
 }
 
 static bool names_command(const char *want, const char *exe)
@@ -454,9 +574,14 @@ void debugger_task_gone(struct replayer *rp, struct ptask *t, int status)
         st.kind = GDB_STOP_EXITED;
         st.exit_code = WEXITSTATUS(status);
     }
+    struct position pos = {.kind = POS_AFTER_EVENT, .event_no = rp->event_no, .tid = t->rec_tid};
+    if (d->mode != MODE_INTERACTIVE) { /* a pass that missed its goal: show where it is */
+        d->mode = MODE_INTERACTIVE;
+        rp->quiet = d->opt->quiet;
+    }
     d->exited = true; /* gdb sees no threads from here */
     do
-        report(rp, &st); /* until gdb leaves (or restarts): nothing runs */
+        report(rp, &st, &pos); /* until gdb leaves (or restarts): nothing runs */
     while (!d->done);
 }
 
@@ -471,7 +596,9 @@ void debugger_trace_end(struct replayer *rp)
     if (!t)
         return;
     if (!d->active)
-        activate(rp, t);
+        activate(rp, t, false);
+    d->mode = MODE_INTERACTIVE;
+    struct position pos = pos_here(rp, t, POS_BEFORE_EVENT);
     struct gdb_stop st = {.kind = GDB_STOP_SIGNAL, .pid = t->rec_tgid, .tid = t->rec_tid,
                           .sig = SIGKILL};
     if (d->end_reported)
@@ -479,7 +606,7 @@ void debugger_trace_end(struct replayer *rp)
                                .tid = t->rec_tid, .sig = SIGTRAP};
     d->end_reported = true;
     while (!d->done) {
-        report(rp, &st); /* nothing further is recorded: every resume ends here */
+        report(rp, &st, &pos); /* nothing further is recorded: every resume ends here */
         st = (struct gdb_stop){.kind = GDB_STOP_REPLAY_END, .pid = t->rec_tgid,
                                .tid = t->rec_tid, .sig = SIGTRAP};
     }

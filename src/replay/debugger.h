@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "arch/regs.h"
 #include "gdb/gdb_server.h"
 
 struct replayer;
@@ -20,9 +21,50 @@ struct stop;
 struct replay_options;
 
 struct sw_bp {
-    pid_t pid;          /* live process it is inserted in */
+    pid_t pid;          /* live process it is inserted in; 0: not inserted
+                           (the replay restarted: activation puts it back) */
     uint64_t addr;
     uint8_t orig;
+    bool gdb;           /* gdb's (Z0) */
+    bool internal;      /* the debugger's own, to find a position */
+};
+
+/* A position in the replay: where a stop was, exactly enough to come
+ * back to it by replaying from the start (docs/debugging.md). */
+enum pos_kind {
+    POS_NONE,
+    POS_BEFORE_EVENT,   /* before event_no is replayed */
+    POS_AFTER_EVENT,    /* after event_no was replayed */
+    POS_SIGNAL,         /* at the delivery of event_no's signal */
+    POS_BP,             /* the n-th int3 hit at addr by tid while replaying event_no */
+    POS_WATCH,          /* after the n-th trigger of hw point (wtype, addr) ... */
+    POS_REGS,           /* tid first stands with regs at regs.rip, ... */
+};
+
+struct position {
+    enum pos_kind kind;
+    uint64_t event_no;
+    pid_t tid;              /* recorded */
+    uint64_t addr;
+    int wtype;
+    uint64_t n;
+    uint64_t enter_event;   /* POS_*_EVENT: tid's last syscall entry, for stepping back */
+    regs_t regs;
+    uint64_t steps;         /* then this many single-steps of tid */
+    bool stepped;           /* (a stop, not a place) it ends a single-step */
+};
+
+/* What a reverse search found: a stop, and where. */
+struct candidate {
+    struct position pos;
+    struct gdb_stop stop;
+};
+
+enum debug_mode {
+    MODE_INTERACTIVE,   /* stops go to gdb */
+    MODE_SEARCH,        /* replaying from the start to `target`, noting candidates */
+    MODE_GOTO,          /* replaying from the start to `target`, then to gdb */
+    MODE_COUNT_STEPS,   /* replaying to `target`'s base, stepping to find its step count */
 };
 
 /* A gdb hardware breakpoint or watchpoint (Z1-Z4), possibly split into
@@ -70,6 +112,24 @@ struct debugger {
     int nhwfds, hwfds_cap;
     struct mem_overlay *ov;
     int nov;
+    /* Positions (debug_reverse.c). */
+    struct position cur;        /* of the stop gdb sees */
+    struct position start;      /* where debugging started */
+    enum debug_mode mode;
+    struct position goal;       /* where the pass is going */
+    struct gdb_stop goal_stop;  /* MODE_GOTO: what gdb is told there */
+    struct position count_until;/* MODE_COUNT_STEPS: step until here (regs), */
+    bool count_to_syscall;      /* ... or until a syscall instruction, */
+    bool count_watch;           /* ... or until the step that writes goal_stop's watch */
+    uint64_t steps_left, steps_done;
+    bool base_reached;
+    struct candidate *cands;    /* MODE_SEARCH: every qualifying stop, in order */
+    int ncands, cands_cap;
+    uint64_t cands_sig;         /* the breakpoint set they were found with */
+    uint64_t stretch_event;     /* per-stretch hit counts: event, then */
+    struct { uint64_t addr; uint64_t n; } *hits;
+    int nhits, hits_cap;
+    uint64_t watch_hits[DEBUG_HW_POINTS * 2];
 };
 
 /* debugger.c: the replayer's hooks. */
@@ -120,6 +180,20 @@ void debug_clean_child(struct replayer *rp, pid_t child_pid);
 /* Puts the original bytes back in buf, read from [addr, addr+len). */
 void debug_hide_bps(struct debugger *d, pid_t pid, uint64_t addr, uint8_t *buf, size_t len);
 void debug_forget_process_bps(struct debugger *d, pid_t pid);
+int debug_insert_internal_bp(struct replayer *rp, uint64_t addr);
+void debug_drop_internal_bps(struct replayer *rp);
+void debug_reinsert_bps(struct replayer *rp);
+
+/* debug_reverse.c: reverse execution by replaying from the start. */
+bool debugger_searching(const struct debugger *d);
+/* A stop at pos: true when a pass took it (d->req is set: run on). */
+bool reverse_pass_stop(struct replayer *rp, struct gdb_stop *st, const struct position *pos);
+/* gdb asked for bc/bs from d->cur: starts the pass (does not return). */
+void reverse_begin(struct replayer *rp, enum gdb_resume_kind kind);
+/* The n-th hit of addr by the current stretch's thread (counts it). */
+uint64_t stretch_count_bp(struct replayer *rp, uint64_t addr);
+uint64_t stretch_count_watch(struct replayer *rp, int point);
+bool regs_equal(const regs_t *a, const regs_t *b);
 
 /* debug_target.c: gdb's questions, answered from the stopped replay. */
 void debug_target_init(struct replayer *rp, struct gdb_target *tgt);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/die.h"
 #include "replay/replayer.h"
@@ -41,4 +42,18 @@ int file_cache_fd(struct file_cache *fc, const char *name)
     f->next = fc->files;
     fc->files = f;
     return fd;
+}
+
+void file_cache_free(struct file_cache *fc)
+{
+    while (fc && fc->files) {
+        struct cached_file *f = fc->files;
+        fc->files = f->next;
+        close(f->fd);
+        free(f->name);
+        free(f);
+    }
+    if (fc)
+        free(fc->dir);
+    free(fc);
 }

@@ -64,6 +64,7 @@ noreturn void replay_abandon(int code)
     exit(code);
 }
 
+static void ptask_remove(struct replayer *rp, struct ptask *t);
 static jmp_buf restart_point;
 static struct debugger *kept_debugger; /* survives a restart, with gdb's connection */
 
@@ -79,6 +80,11 @@ noreturn void replay_restart(void)
         while (waitpid(-1, NULL, __WALL | WNOHANG) > 0) /* their orphans */
             ;
         exec_dir_remove(rp);
+        while (rp->tasks)
+            ptask_remove(rp, rp->tasks);
+        event_reader_close(rp->reader);
+        file_cache_free(rp->files);
+        free(rp->stashed);
         active = NULL;
     }
     longjmp(restart_point, 1);
@@ -634,7 +640,7 @@ int replay_run(const struct replay_options *opt)
     memset(rp, 0, sizeof *rp);
     rp->reader = event_reader_open(opt->trace);
     rp->dir = rp->reader->dir;
-    rp->quiet = opt->quiet;
+    rp->quiet = opt->quiet || debugger_searching(kept_debugger);
     rp->files = file_cache_new(rp->dir);
 
     struct event init, ev;

@@ -145,3 +145,4 @@ void exec_link_remove(struct replayer *rp, char *name);
 /* replay/file_cache.c: open files saved in the trace directory. */
 struct file_cache *file_cache_new(const char *dir);
 int file_cache_fd(struct file_cache *fc, const char *name);
+void file_cache_free(struct file_cache *fc);
