@@ -22,7 +22,11 @@ build_debuggee() {
 }
 
 gdb_native() {
-    sed 's/^START$/starti/' "$2" >"$WORK/native.gdb"
+    # START: where the replay stands when gdb connects (the first
+    # instruction); RECORD: natively, gdb's own `record full` starts there,
+    # for reverse commands (it finds watchpoints backwards in software only).
+    sed -e 's/^START$/starti/' -e 's/^RECORD$/record full\nset can-use-hw-watchpoints 0/' "$2" \
+        >"$WORK/native.gdb"
     (cd "$WORK" && timeout -k 5 120 $CLEAN_ENV gdb -batch -nx -ex 'set startup-with-shell off' \
         -ex 'unset environment LINES' -ex 'unset environment COLUMNS' \
         -x "$WORK/native.gdb" "$1" </dev/null >"$3" 2>&1)
@@ -47,7 +51,7 @@ serve() {
 }
 
 gdb_replay() {
-    sed '/^START$/d' "$2" >"$WORK/replay.gdb"
+    sed -e '/^START$/d' -e '/^RECORD$/d' "$2" >"$WORK/replay.gdb"
     (cd "$WORK" && timeout -k 5 120 $CLEAN_ENV gdb -batch -nx -l 10000 -ex 'set sysroot /' \
         -ex "target extended-remote 127.0.0.1:$PORT" -x "$WORK/replay.gdb" "$1" \
         </dev/null >"$3" 2>&1)
@@ -64,6 +68,6 @@ normalize() {
         -e '/ in _start () from \/lib64\/ld-linux-x86-64\.so\.2$/d' \
         -e '/^\[New Thread /d' \
         -e 's/Thread 0x[0-9a-f]* (LWP [0-9]*)/Thread N/g; s/process [0-9]*/process N/g' \
-        -e 's/Thread [0-9][0-9.]*/Thread N/g; s/  */ /g' \
+        -e 's/Thread [0-9][0-9.]*/Thread N/g; s/  */ /g; s/Hardware watchpoint/Watchpoint/' \
         "$1"
 }

@@ -1,7 +1,10 @@
 #!/bin/sh
 # gdb gives the same answers debugging a replay as debugging the program
 # natively: breakpoints (with conditions), continue N, next, step, stepi,
-# finish, watchpoints, bt, registers, set var, info threads.
+# finish, watchpoints, bt, registers, set var, info threads, signals; and
+# going backwards (reverse-continue to watchpoints and a conditional
+# breakpoint, reverse-finish, reverse-next, reverse-step, reverse-stepi) the
+# same answers as gdb's own `record full`.
 # The replay is served with `rewind replay -s 0` and gdb connects to it.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/gdb/lib-gdb.sh"
@@ -32,10 +35,14 @@ check() {
     grep -q '^== ' "$WORK/$name.replay.n" || fail "$name: gdb printed nothing"
 }
 
-check debuggee; check threads; check signals; check watch_masked
-grep -q 'Hardware watchpoint 4: total' "$WORK/debuggee.replay.n" || fail "no watchpoint hit"
+check debuggee; check threads; check signals; check watch_masked; check reverse
+grep -q 'Watchpoint 4: total' "$WORK/debuggee.replay.n" || fail "no watchpoint hit"
 grep -q '^\$12 = 42$' "$WORK/debuggee.replay.n" || fail "set var did not show"
 
 grep -q '^\* 1 Thread N "threads" all_blocked ()' "$WORK/threads.replay.n" || fail "info threads"
+grep -q 'in corrupt (a=0x[0-9a-f]* <acct>, k=5) at .*reverse.c:35$' "$WORK/reverse.replay.n" ||
+    fail "reverse-continue with a watchpoint did not find the culprit"
+grep -q '^Breakpoint 4, deposit (a=0x[0-9a-f]* <acct>, amount=101)' "$WORK/reverse.replay.n" ||
+    fail "reverse-continue did not reach the conditional breakpoint"
 grep -q '^Program received signal SIGSEGV, Segmentation fault\.$' "$WORK/signals.replay.n" || fail "no SIGSEGV stop"
-echo "gdb answers the same on the replay as natively (debuggee, threads, signals, watch_masked)"
+echo "gdb answers the same on the replay as natively (debuggee, threads, signals, watch_masked, reverse)"
