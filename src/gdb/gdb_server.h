@@ -58,6 +58,8 @@ struct gdb_resume {
     enum gdb_resume_kind kind;
     pid_t tid;        /* the thread to step (recorded tid); -1: any/all */
     int sig;          /* signal gdb asked to deliver (replay ignores it) */
+    char run_arg[64]; /* RESTART by vRun: its first argument, decoded
+                         (rr's `restart N` sends "cN", `run N` "N"), or "" */
 };
 
 /* What the server needs from the replay.  ctx is passed back as is.  All

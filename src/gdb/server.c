@@ -779,6 +779,15 @@ static bool handle_packet(struct gdb_server *srv, const struct gdb_target *tgt,
             }
         } else if (!strncmp(pkt, "vRun;", 5) || !strcmp(pkt, "vRun")) {
             *out = (struct gdb_resume){.kind = GDB_RESUME_RESTART, .tid = -1};
+            /* vRun;FILENAME;ARG...: each hex-encoded */
+            const char *arg = strchr(pkt + 4, ';');
+            arg = arg ? strchr(arg + 1, ';') : NULL;
+            if (arg) {
+                const char *end = strchr(arg + 1, ';');
+                size_t len = end ? (size_t)(end - arg - 1) : strlen(arg + 1);
+                ssize_t got = hex_decode(out->run_arg, sizeof out->run_arg - 1, arg + 1, len);
+                out->run_arg[got > 0 ? got : 0] = 0;
+            }
             resume = true, send = false; /* the reply is the next stop */
             srv->killed = false;
         } else if (!strncmp(pkt, "vFile:", 6)) {

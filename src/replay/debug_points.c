@@ -18,6 +18,9 @@
 
 static const uint8_t INT3 = 0xcc;
 
+static int insert_hw_for(struct replayer *rp, int type, uint64_t addr, int len, bool internal);
+static void drop_point(struct debugger *d, int point);
+
 struct sw_bp *debug_find_bp(struct debugger *d, pid_t pid, uint64_t addr)
 {
     for (int i = 0; i < d->nbps; i++)
@@ -129,6 +132,12 @@ void debug_reinsert_bps(struct replayer *rp)
         insert_sw_for(rp, d->goal.regs.rip, true);
     if (d->goal.kind == POS_BP)
         insert_sw_for(rp, d->goal.addr, true);
+    /* A place counted in triggers of a watchpoint gdb has since deleted. */
+    bool have = d->goal.kind != POS_WATCH;
+    for (int i = 0; i < d->nhw && !have; i++)
+        have = d->hw[i].type == d->goal.wtype && d->hw[i].addr == d->goal.addr;
+    if (!have)
+        insert_hw_for(rp, d->goal.wtype, d->goal.addr, d->goal.wlen, true);
 }
 
 void debug_hide_bps(struct debugger *d, pid_t pid, uint64_t addr, uint8_t *buf, size_t len)
@@ -229,7 +238,32 @@ static int split_aligned(uint64_t addr, uint64_t len, uint64_t *a, int *l, int m
     return n;
 }
 
+
 static int insert_hw(struct replayer *rp, int type, uint64_t addr, int len)
+{
+    /* gdb takes over a point a pass made for itself */
+    for (int i = 0; i < rp->dbg->nhw; i++)
+        if (rp->dbg->hw[i].internal && rp->dbg->hw[i].type == type && rp->dbg->hw[i].addr == addr) {
+            rp->dbg->hw[i].internal = false;
+            return 0;
+        }
+    return insert_hw_for(rp, type, addr, len, false);
+}
+
+bool debug_point_is_gdbs(struct debugger *d, int i)
+{
+    return i >= 0 && i < d->nhw && !d->hw[i].internal;
+}
+
+void debug_drop_internal_points(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    for (int i = d->nhw - 1; i >= 0; i--)
+        if (d->hw[i].internal)
+            drop_point(d, i);
+}
+
+static int insert_hw_for(struct replayer *rp, int type, uint64_t addr, int len, bool internal)
 {
     struct debugger *d = rp->dbg;
     uint64_t a[DEBUG_HW_POINTS];
@@ -240,7 +274,7 @@ static int insert_hw(struct replayer *rp, int type, uint64_t addr, int len)
         return -ENOSPC; /* gdb says it could not insert the watchpoint */
     int first = d->nhw;
     for (int i = 0; i < n; i++)
-        d->hw[d->nhw++] = (struct hw_point){type, a[i], l[i]};
+        d->hw[d->nhw++] = (struct hw_point){type, a[i], l[i], internal};
     for (struct ptask *t = rp->tasks; t; t = t->next) {
         if (t->rec_tgid != d->rec_pid)
             continue;

@@ -141,6 +141,15 @@ static struct position stretch_start(const struct position *p)
     return s;
 }
 
+noreturn void reverse_goto(struct replayer *rp, const struct position *p)
+{
+    struct debugger *d = rp->dbg;
+    d->goal = *p;
+    d->goal_stop = (struct gdb_stop){.kind = GDB_STOP_SIGNAL, .pid = d->rec_pid, .tid = p->tid,
+                                     .sig = SIGTRAP};
+    start_pass(rp, MODE_GOTO);
+}
+
 static noreturn void goto_candidate(struct replayer *rp, const struct candidate *c)
 {
     struct debugger *d = rp->dbg;
@@ -216,8 +225,13 @@ static bool is_candidate(struct debugger *d, const struct gdb_stop *st, const st
                 return true;
         return false;
     }
-    return st->kind == GDB_STOP_WATCH || st->kind == GDB_STOP_HWBREAK ||
-           (st->kind == GDB_STOP_SIGNAL && p->kind == POS_SIGNAL);
+    if (st->kind == GDB_STOP_WATCH || st->kind == GDB_STOP_HWBREAK) {
+        for (int i = 0; i < d->nhw; i++)
+            if (d->hw[i].addr == p->addr && d->hw[i].type == p->wtype)
+                return debug_point_is_gdbs(d, i);
+        return false;
+    }
+    return st->kind == GDB_STOP_SIGNAL && p->kind == POS_SIGNAL;
 }
 
 static void add_candidate(struct debugger *d, const struct gdb_stop *st, const struct position *p)

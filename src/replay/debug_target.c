@@ -210,6 +210,34 @@ static int rr_command(void *ctx, const char *name, pid_t tid, const char *args, 
         /* No tick counter without a PMU: a thread's time is the number of
          * its events replayed so far (see docs/debugging.md). */
         snprintf(out, outlen, "Current tick: %llu\n", (unsigned long long)(t ? t->nevents : 0));
+    } else if (!strcmp(name, "checkpoint")) {
+        struct debugger *d = rp->dbg;
+        d->checkpoints = xrealloc(d->checkpoints, (d->ncheckpoints + 1) * sizeof *d->checkpoints);
+        struct checkpoint *c = &d->checkpoints[d->ncheckpoints++];
+        c->id = ++d->next_checkpoint;
+        c->pos = d->cur;
+        snprintf(c->where, sizeof c->where, "%s", args);
+        snprintf(out, outlen, "Checkpoint %d at %s\n", c->id, c->where);
+    } else if (!strcmp(name, "delete checkpoint")) {
+        struct debugger *d = rp->dbg;
+        int id = atoi(args), i = 0;
+        while (i < d->ncheckpoints && d->checkpoints[i].id != id)
+            i++;
+        if (i == d->ncheckpoints) {
+            snprintf(out, outlen, "No checkpoint %s.\n", args);
+        } else {
+            memmove(&d->checkpoints[i], &d->checkpoints[i + 1],
+                    (d->ncheckpoints - i - 1) * sizeof *d->checkpoints);
+            d->ncheckpoints--;
+            out[0] = 0;
+        }
+    } else if (!strcmp(name, "info checkpoints")) {
+        struct debugger *d = rp->dbg;
+        size_t n = snprintf(out, outlen, "ID\tWhen\tWhere\n");
+        for (int i = 0; i < d->ncheckpoints && n < outlen; i++)
+            n += snprintf(out + n, outlen - n, "%d\t%llu\t%s\n", d->checkpoints[i].id,
+                          (unsigned long long)d->checkpoints[i].pos.event_no,
+                          d->checkpoints[i].where);
     } else if (!strcmp(name, "when-tid")) {
         snprintf(out, outlen, "Current tid: %d\n", t ? t->rec_tid : 0);
     } else {

@@ -74,6 +74,31 @@ static void restart(struct replayer *rp)
     replay_restart();
 }
 
+/* gdb's `run` (from the start), `run EVENT`, and rr's `restart N` (run cN):
+ * replays from the start to there. */
+static void restart_at(struct replayer *rp, const char *arg)
+{
+    struct debugger *d = rp->dbg;
+    char *end;
+    if (arg[0] == 'c' && arg[1]) {
+        long id = strtol(arg + 1, &end, 10);
+        for (int i = 0; i < d->ncheckpoints && !*end; i++)
+            if (d->checkpoints[i].id == id) {
+                d->hold_continue = true;
+                reverse_goto(rp, &d->checkpoints[i].pos);
+            }
+        warn("no checkpoint %s: restarting from the beginning", arg + 1);
+    } else if (arg[0] >= '1' && arg[0] <= '9') {
+        unsigned long long ev = strtoull(arg, &end, 10);
+        if (!*end) {
+            struct position p = {.kind = POS_BEFORE_EVENT, .event_no = ev};
+            d->hold_continue = true;
+            reverse_goto(rp, &p);
+        }
+    }
+    restart(rp);
+}
+
 /* A new start of the replay: gdb's breakpoints went with the old tasks;
  * gdb, if still connected, hears from us at the first stop (its `run`
  * waits for that answer). */
@@ -116,6 +141,7 @@ static void report(struct replayer *rp, struct gdb_stop *st, const struct positi
             return;
         rp->quiet = d->opt->quiet;
         debug_drop_internal_bps(rp);
+        debug_drop_internal_points(rp);
     } else if (here.kind == POS_BP || here.kind == POS_WATCH) {
         here.kind = POS_REGS; /* gdb moves breakpoints between stops: hit counts are not exact */
     }
@@ -124,6 +150,11 @@ static void report(struct replayer *rp, struct gdb_stop *st, const struct positi
     for (;;) {
         gdb_server_stopped(d->srv, st, &d->target, &d->req);
         debug_overlay_discard(d);
+        if (d->hold_continue && d->req.kind == GDB_RESUME_CONTINUE) {
+            d->hold_continue = false; /* the continue of gdb's `run`: stay */
+            continue;
+        }
+        d->hold_continue = false;
         switch (d->req.kind) {
         case GDB_RESUME_CONTINUE:
         case GDB_RESUME_STEP:
@@ -142,7 +173,7 @@ static void report(struct replayer *rp, struct gdb_stop *st, const struct positi
             }
             return;
         case GDB_RESUME_RESTART:
-            restart(rp);
+            restart_at(rp, d->req.run_arg);
             return;
         case GDB_RESUME_KILL:
             if (d->opt->keep_listening) {
@@ -491,13 +522,14 @@ bool debugger_claims_stop(struct replayer *rp, struct ptask *t, const struct sto
     int p = debug_hw_point_of_fd(d, si.si_fd);
     if (p < 0)
         return false;
-    if (!d->active)
+    if (!d->active || (d->mode == MODE_INTERACTIVE && !debug_point_is_gdbs(d, p)))
         return true;
     const struct hw_point *hp = &d->hw[p];
     struct gdb_stop st = {.pid = t->rec_tgid, .tid = t->rec_tid, .sig = SIGTRAP};
     struct position pos = pos_here(rp, t, POS_WATCH);
     pos.addr = hp->addr;
     pos.wtype = hp->type;
+    pos.wlen = hp->len;
     pos.n = stretch_count_watch(rp, p);
     if (hp->type == 1) {
         st.kind = GDB_STOP_HWBREAK;

@@ -46,7 +46,7 @@ struct position {
     uint64_t event_no;
     pid_t tid;              /* recorded */
     uint64_t addr;
-    int wtype;
+    int wtype, wlen;
     uint64_t n;
     uint64_t enter_event;   /* POS_*_EVENT: tid's last syscall entry, for stepping back */
     regs_t regs;
@@ -73,6 +73,7 @@ struct hw_point {
     int type;           /* 1 exec, 2 write, 3 read, 4 access */
     uint64_t addr;
     int len;
+    bool internal;      /* a reverse pass's own, to find a position */
 };
 
 struct hw_fd {
@@ -130,6 +131,14 @@ struct debugger {
     struct { uint64_t addr; uint64_t n; } *hits;
     int nhits, hits_cap;
     uint64_t watch_hits[DEBUG_HW_POINTS * 2];
+    struct checkpoint {         /* gdb's `checkpoint`: a position to come back to */
+        int id;
+        struct position pos;
+        char where[160];
+    } *checkpoints;
+    int ncheckpoints, next_checkpoint;
+    bool hold_continue;         /* gdb's `run` continues after the restart's
+                                   stop: `restart N` must stay there */
 };
 
 /* debugger.c: the replayer's hooks. */
@@ -183,11 +192,16 @@ void debug_forget_process_bps(struct debugger *d, pid_t pid);
 int debug_insert_internal_bp(struct replayer *rp, uint64_t addr);
 void debug_drop_internal_bps(struct replayer *rp);
 void debug_reinsert_bps(struct replayer *rp);
+/* True when hw point i is gdb's (not a reverse pass's own). */
+bool debug_point_is_gdbs(struct debugger *d, int i);
+void debug_drop_internal_points(struct replayer *rp);
 
 /* debug_reverse.c: reverse execution by replaying from the start. */
 bool debugger_searching(const struct debugger *d);
 /* A stop at pos: true when a pass took it (d->req is set: run on). */
 bool reverse_pass_stop(struct replayer *rp, struct gdb_stop *st, const struct position *pos);
+/* Goes to p (replaying from the start): gdb's `restart N`, `run EVENT`. */
+_Noreturn void reverse_goto(struct replayer *rp, const struct position *p);
 /* gdb asked for bc/bs from d->cur: starts the pass (does not return). */
 void reverse_begin(struct replayer *rp, enum gdb_resume_kind kind);
 /* The n-th hit of addr by the current stretch's thread (counts it). */

@@ -74,9 +74,12 @@ noreturn void replay_restart(void)
     if (rp) {
         for (struct ptask *t = rp->tasks; t; t = t->next)
             kill(t->tid, SIGKILL);
-        for (struct ptask *t = rp->tasks; t; t = t->next)
-            while (waitpid(t->tid, NULL, __WALL) < 0 && errno == EINTR)
-                ;
+        /* Threads first: a leader's end is reported once they are reaped. */
+        for (int leaders = 0; leaders < 2; leaders++)
+            for (struct ptask *t = rp->tasks; t; t = t->next)
+                if ((t->tid == t->tgid) == leaders)
+                    while (waitpid(t->tid, NULL, __WALL) < 0 && errno == EINTR)
+                        ;
         while (waitpid(-1, NULL, __WALL | WNOHANG) > 0) /* their orphans */
             ;
         exec_dir_remove(rp);
