@@ -1084,36 +1084,36 @@ static void expect_stop(const char *resume, struct gdb_resume want, struct gdb_s
 static void test_resume(int *count)
 {
     struct gdb_stop st = {.kind = GDB_STOP_SIGNAL, .pid = PID, .tid = PID + 1, .sig = SIGTRAP};
-    expect_stop("vCont;s:p64.65;c", (struct gdb_resume){GDB_RESUME_STEP, 101, 0}, st,
+    expect_stop("vCont;s:p64.65;c", (struct gdb_resume){.kind = GDB_RESUME_STEP, .tid = 101, .sig = 0}, st,
                 "T05thread:p64.65;", count);
     /* requests now go to the thread that stopped */
     EXPECT("p10", "0110400000000000");
     EXPECT("qC", "QCp64.65");
     st = (struct gdb_stop){.kind = GDB_STOP_SWBREAK, .pid = PID, .tid = PID, .sig = SIGTRAP};
-    expect_stop("vCont;c", (struct gdb_resume){GDB_RESUME_CONTINUE, -1, 0}, st,
+    expect_stop("vCont;c", (struct gdb_resume){.kind = GDB_RESUME_CONTINUE, .tid = -1, .sig = 0}, st,
                 "T05thread:p64.64;swbreak:;", count);
     st = (struct gdb_stop){.kind = GDB_STOP_HWBREAK, .pid = PID, .tid = PID, .sig = SIGTRAP};
-    expect_stop("c", (struct gdb_resume){GDB_RESUME_CONTINUE, -1, 0}, st,
+    expect_stop("c", (struct gdb_resume){.kind = GDB_RESUME_CONTINUE, .tid = -1, .sig = 0}, st,
                 "T05thread:p64.64;hwbreak:;", count);
     st = (struct gdb_stop){.kind = GDB_STOP_WATCH, .pid = PID, .tid = PID, .sig = SIGTRAP,
                            .watch_type = 2, .watch_addr = 0x10004};
-    expect_stop("s", (struct gdb_resume){GDB_RESUME_STEP, 100, 0}, st,
+    expect_stop("s", (struct gdb_resume){.kind = GDB_RESUME_STEP, .tid = 100, .sig = 0}, st,
                 "T05thread:p64.64;watch:10004;", count);
     st.watch_type = 3;
-    expect_stop("vCont;C1e:p64.64;c", (struct gdb_resume){GDB_RESUME_CONTINUE, -1, SIGUSR1}, st,
+    expect_stop("vCont;C1e:p64.64;c", (struct gdb_resume){.kind = GDB_RESUME_CONTINUE, .tid = -1, .sig = SIGUSR1}, st,
                 "T05thread:p64.64;rwatch:10004;", count);
     st.watch_type = 4;
-    expect_stop("C0b", (struct gdb_resume){GDB_RESUME_CONTINUE, -1, SIGSEGV}, st,
+    expect_stop("C0b", (struct gdb_resume){.kind = GDB_RESUME_CONTINUE, .tid = -1, .sig = SIGSEGV}, st,
                 "T05thread:p64.64;awatch:10004;", count);
     st = (struct gdb_stop){.kind = GDB_STOP_SIGNAL, .pid = PID, .tid = PID, .sig = SIGUSR1};
     EXPECT("Hcp64.65", "OK"); /* s steps the Hc thread */
-    expect_stop("s", (struct gdb_resume){GDB_RESUME_STEP, 101, 0}, st, "T1ethread:p64.64;",
+    expect_stop("s", (struct gdb_resume){.kind = GDB_RESUME_STEP, .tid = 101, .sig = 0}, st, "T1ethread:p64.64;",
                 count);
     st = (struct gdb_stop){.kind = GDB_STOP_REPLAY_END, .pid = PID, .tid = PID, .at_start = true};
-    expect_stop("bs", (struct gdb_resume){GDB_RESUME_REVERSE_STEP, 100, 0}, st,
+    expect_stop("bs", (struct gdb_resume){.kind = GDB_RESUME_REVERSE_STEP, .tid = 100, .sig = 0}, st,
                 "T05thread:p64.64;replaylog:begin;", count);
     st.at_start = false;
-    expect_stop("bc", (struct gdb_resume){GDB_RESUME_REVERSE_CONTINUE, -1, 0}, st,
+    expect_stop("bc", (struct gdb_resume){.kind = GDB_RESUME_REVERSE_CONTINUE, .tid = -1, .sig = 0}, st,
                 "T05thread:p64.64;replaylog:end;", count);
 
     /* ^C while the replay runs */
@@ -1130,10 +1130,10 @@ static void test_resume(int *count)
     EXPECT("?", "T02thread:p64.64;");
 
     st = (struct gdb_stop){.kind = GDB_STOP_KILLED, .pid = PID, .sig = SIGKILL};
-    expect_stop("vCont;c", (struct gdb_resume){GDB_RESUME_CONTINUE, -1, 0}, st, "X09;process:64",
+    expect_stop("vCont;c", (struct gdb_resume){.kind = GDB_RESUME_CONTINUE, .tid = -1, .sig = 0}, st, "X09;process:64",
                 count);
     st = (struct gdb_stop){.kind = GDB_STOP_EXITED, .pid = PID, .exit_code = 3};
-    expect_stop("vCont;c", (struct gdb_resume){GDB_RESUME_CONTINUE, -1, 0}, st, "W03;process:64",
+    expect_stop("vCont;c", (struct gdb_resume){.kind = GDB_RESUME_CONTINUE, .tid = -1, .sig = 0}, st, "W03;process:64",
                 count);
     EXPECT("?", "W03;process:64");
     /* extended mode: vKill does not end the session, vRun restarts */
@@ -1141,7 +1141,7 @@ static void test_resume(int *count)
     EXPECT("vKill;64", "OK");
     EXPECT("?", "W00");
     st = (struct gdb_stop){.kind = GDB_STOP_SIGNAL, .pid = PID, .tid = PID, .sig = SIGTRAP};
-    expect_stop("vRun;", (struct gdb_resume){GDB_RESUME_RESTART, -1, 0}, st, "T05thread:p64.64;",
+    expect_stop("vRun;", (struct gdb_resume){.kind = GDB_RESUME_RESTART, .tid = -1, .sig = 0}, st, "T05thread:p64.64;",
                 count);
     /* D: OK, then DETACH, and later calls return DETACH at once */
     EXPECT("D;64", "OK");
@@ -1183,10 +1183,10 @@ static void test_plain_connection(int port, int *count)
     CHECK(strstr(doc, "id=\"65\"") != NULL, "bare ids in threads xml");
     struct gdb_stop st = {.kind = GDB_STOP_SWBREAK, .pid = PID, .tid = PID, .sig = SIGTRAP};
     /* gdb did not announce swbreak+: no swbreak reason */
-    expect_stop("vCont;c", (struct gdb_resume){GDB_RESUME_CONTINUE, -1, 0}, st,
+    expect_stop("vCont;c", (struct gdb_resume){.kind = GDB_RESUME_CONTINUE, .tid = -1, .sig = 0}, st,
                 "T05thread:64;", count);
     st = (struct gdb_stop){.kind = GDB_STOP_EXITED, .pid = PID, .exit_code = 0};
-    expect_stop("vCont;c", (struct gdb_resume){GDB_RESUME_CONTINUE, -1, 0}, st, "W00", count);
+    expect_stop("vCont;c", (struct gdb_resume){.kind = GDB_RESUME_CONTINUE, .tid = -1, .sig = 0}, st, "W00", count);
     /* vKill outside extended mode ends the session */
     EXPECT("vKill;64", "OK");
     struct gdb_resume k = wait_resume(++*count);
