@@ -1074,9 +1074,10 @@ static void expect_stop(const char *resume, struct gdb_resume want, struct gdb_s
     set_next_stop(stop, false);
     send_pkt(resume);
     struct gdb_resume got = wait_resume(++*count);
-    CHECK(got.kind == want.kind && got.tid == want.tid && got.sig == want.sig,
-          "%s: resume kind %d tid %d sig %d, want %d %d %d", resume, got.kind, got.tid, got.sig,
-          want.kind, want.tid, want.sig);
+    CHECK(got.kind == want.kind && got.tid == want.tid && got.sig == want.sig &&
+              !strcmp(got.run_arg, want.run_arg),
+          "%s: resume kind %d tid %d sig %d arg \"%s\", want %d %d %d \"%s\"", resume, got.kind,
+          got.tid, got.sig, got.run_arg, want.kind, want.tid, want.sig, want.run_arg);
     CHECK(recv_pkt() && !strcmp(rbuf, want_reply), "%s: stop reply \"%s\", want \"%s\"", resume,
           rbuf, want_reply);
 }
@@ -1143,6 +1144,11 @@ static void test_resume(int *count)
     st = (struct gdb_stop){.kind = GDB_STOP_SIGNAL, .pid = PID, .tid = PID, .sig = SIGTRAP};
     expect_stop("vRun;", (struct gdb_resume){.kind = GDB_RESUME_RESTART, .tid = -1, .sig = 0}, st, "T05thread:p64.64;",
                 count);
+    /* rr's `restart 1` is gdb's `run c1`: vRun;FILE;hex("c1") */
+    EXPECT("vKill;64", "OK");
+    expect_stop("vRun;2f70726f67;6331",
+                (struct gdb_resume){.kind = GDB_RESUME_RESTART, .tid = -1, .sig = 0, .run_arg = "c1"},
+                st, "T05thread:p64.64;", count);
     /* D: OK, then DETACH, and later calls return DETACH at once */
     EXPECT("D;64", "OK");
     struct gdb_resume d = wait_resume(++*count);
