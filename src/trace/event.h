@@ -137,7 +137,9 @@ struct ev_task_exit {
  * exit reports it (record/futex_record.c). */
 enum kernel_write_cause {
     KW_FUTEX_BLOCKED = 1, /* its FUTEX_LOCK_PI blocked: the waiters bit */
-    KW_ROBUST_EXIT,       /* it exited: its robust list, FUTEX_OWNER_DIED */
+    KW_THREAD_EXIT,       /* it exited: FUTEX_OWNER_DIED in the words of its
+                             robust list, PI futexes handed to a waiter, a
+                             leader's clear_child_tid word */
 };
 
 /* Memory the kernel wrote at this point of the thread's sequence, which
