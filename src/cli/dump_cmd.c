@@ -126,6 +126,25 @@ static void dump_event(const struct event *ev, uint64_t *args)
         printf(" ip=0x%llx", (unsigned long long)ev->u.preempt.regs.rip);
         print_position(&ev->u.preempt.pos, &ev->u.preempt.regs);
         break;
+    case EV_KERNEL_WRITE: {
+        uint32_t cause = ev->u.kwrite.cause;
+        printf(" %s", cause == KW_FUTEX_BLOCKED ? "futex-lock-pi-blocked"
+                      : cause == KW_THREAD_EXIT ? "thread-exit" : "unknown-cause");
+        const uint8_t *data = ev->region_data;
+        for (uint32_t i = 0; i < ev->u.kwrite.nregions; i++) {
+            struct ev_region reg;
+            memcpy(&reg, &ev->regions[i], sizeof reg);
+            if (reg.len == 4) { /* a futex word */
+                uint32_t v;
+                memcpy(&v, data, 4);
+                printf(" [0x%llx]=0x%x", (unsigned long long)reg.addr, v);
+            } else {
+                printf(" [0x%llx]=%llu bytes", (unsigned long long)reg.addr, (unsigned long long)reg.len);
+            }
+            data += reg.len;
+        }
+        break;
+    }
     case EV_TASK_EXIT: {
         int st = ev->u.task_exit.status;
         if (WIFSIGNALED(st))

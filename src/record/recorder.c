@@ -76,6 +76,7 @@ static void task_remove(struct recorder *r, struct rtask *t)
         r->last_run = NULL;
     user_run_forget(t);
     free(t->exec_path);
+    free(t->exit_words);
     free(t);
 }
 
@@ -290,8 +291,9 @@ static void record_clone(struct recorder *r, struct rtask *parent, int event)
         t->tgid = tgid;
         t->state = RT_READY;
     } else {
-        task_add(r, child, tgid, RT_NEW);
+        t = task_add(r, child, tgid, RT_NEW);
     }
+    kernel_writes_clone(parent, t, c.flags);
 }
 
 static void handle_stop(struct recorder *r, pid_t tid, int status);
@@ -414,8 +416,9 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
          * one that cannot (kill, exit_group, ...) finishes first, so a
          * signal it sends never lands in the middle of another task's
          * user code. */
-        resume(t, syscall_info(t->entry_regs.orig_rax)->flags & SF_BLOCKING ? RT_IN_KERNEL
-                                                                              : RT_RUNNING);
+        kernel_writes_prepare(r, t);
+        resume(t, syscall_may_block(r, t) ? RT_IN_KERNEL : RT_RUNNING);
+        kernel_writes_settle(r, t);
         return;
     case STOP_SYSCALL_EXIT:
         if (t->state != RT_IN_KERNEL && t->state != RT_RUNNING) {

@@ -58,6 +58,11 @@ struct rtask {
     int hot_fd[4];
     bool held;            /* a stop waiting for vfork_child (held_status) */
     int held_status;
+    /* Futex words the kernel writes itself (record/futex_record.c). */
+    bool exiting;         /* it entered exit */
+    uint64_t clear_child_tid;      /* set_tid_address, CLONE_CHILD_CLEARTID */
+    struct exit_word *exit_words;  /* words its exit may change */
+    int nexit_words;
     struct rtask *next;
 };
 
@@ -120,6 +125,14 @@ struct ev_position;
 /* Where in t's current run the registers regs are: false when that is the
  * resume point itself (no position needed), else fills pos. */
 bool user_run_position(struct rtask *t, const regs_t *regs, struct ev_position *pos);
+/* record/futex_record.c: futex words the kernel writes itself.  Whether
+ * the syscall t entered may block (only then may another task run). */
+bool syscall_may_block(struct recorder *r, const struct rtask *t);
+/* At a syscall entry, before t is resumed into it, and just after. */
+void kernel_writes_prepare(struct recorder *r, struct rtask *t);
+void kernel_writes_settle(struct recorder *r, struct rtask *t);
+/* A new task: the word the kernel clears at its exit (CLONE_CHILD_CLEARTID). */
+void kernel_writes_clone(struct rtask *parent, struct rtask *child, uint64_t flags);
 /* record/syscall_record.c */
 void record_syscall_entry(struct recorder *r, struct rtask *t);
 void record_syscall_exit(struct recorder *r, struct rtask *t);

@@ -570,6 +570,10 @@ static void replay_event(struct replayer *rp, const struct event *ev)
     struct ptask *t = ptask_find(rp, ev->tid);
     if (!t)
         divergence(rp, "the trace names thread %d, which does not exist at this point", ev->tid);
+    if (ev->type == EV_KERNEL_WRITE) { /* not a stop of t: t stays where it is */
+        replay_kernel_write(rp, t, ev);
+        return;
+    }
     if (t->where == PT_COMPLETING)
         replay_complete_syscall(rp, t);
     if (ev->type != EV_SIGNAL)

@@ -115,6 +115,8 @@ void stash_status(struct replayer *rp, pid_t tid, int status);
 /* replay/syscall_replay.c */
 void replay_syscall_enter(struct replayer *rp, struct ptask *t, const struct event *ev);
 void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct event *ev);
+/* Puts in place the futex words the kernel wrote for t (EV_KERNEL_WRITE). */
+void replay_kernel_write(struct replayer *rp, struct ptask *t, const struct event *ev);
 /* Runs the syscall at t's entry stop (with args in place of its own
  * registers when non-NULL) to its exit stop; returns the kernel's answer. */
 int64_t replay_execute(struct replayer *rp, struct ptask *t, const regs_t *args);

@@ -67,6 +67,23 @@ static void write_regions(struct replayer *rp, struct ptask *t, const struct eve
     }
 }
 
+/* The kernel wrote futex words on t's behalf while it blocked in
+ * FUTEX_LOCK_PI, or as it exited (robust list): the recorder saw them at
+ * this point, before any other thread ran on.  t is stopped (at its
+ * syscall's entry), so its memory is the process's. */
+void replay_kernel_write(struct replayer *rp, struct ptask *t, const struct event *ev)
+{
+    const uint8_t *data = ev->region_data;
+    for (uint32_t i = 0; i < ev->u.kwrite.nregions; i++) {
+        struct ev_region r;
+        memcpy(&r, &ev->regions[i], sizeof r);
+        if (tracee_write(t->tid, r.addr, data, r.len) != (ssize_t)r.len)
+            divergence(rp, "cannot write the %llu bytes the kernel wrote at 0x%llx",
+                       (unsigned long long)r.len, (unsigned long long)r.addr);
+        data += r.len;
+    }
+}
+
 /* Writes what the program wrote to the recorder's stdout/stderr to ours. */
 static void echo_output(struct replayer *rp, struct ptask *t, const struct event *ev)
 {

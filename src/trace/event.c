@@ -13,6 +13,7 @@ static const char *const type_names[EV_TYPE_MAX] = {
     [EV_EXEC] = "EXEC",
     [EV_TASK_EXIT] = "TASK_EXIT",
     [EV_PREEMPT] = "PREEMPT",
+    [EV_KERNEL_WRITE] = "KERNEL_WRITE",
 };
 
 const char *event_type_name(uint32_t type)
@@ -69,23 +70,29 @@ static int count_strings(const char *s, uint32_t len)
     return n;
 }
 
-static int decode_exit(struct cursor *c, struct event *ev, char *err, size_t errlen)
+/* nregions × struct ev_region, then the bytes of all of them. */
+static int decode_regions(struct cursor *c, struct event *ev, uint32_t nregions)
 {
-    struct ev_syscall_exit *x = &ev->u.exit;
-    if (take(c, x, sizeof *x))
-        goto short_record;
-    if (x->nregions > c->left / sizeof(struct ev_region))
-        goto short_record;
-    ev->regions = (const struct ev_region *)skip(c, (uint64_t)x->nregions * sizeof(struct ev_region));
+    if (nregions > c->left / sizeof(struct ev_region))
+        return -1;
+    ev->regions = (const struct ev_region *)skip(c, (uint64_t)nregions * sizeof(struct ev_region));
     uint64_t total = 0;
-    for (uint32_t i = 0; i < x->nregions; i++) {
+    for (uint32_t i = 0; i < nregions; i++) {
         struct ev_region r;
         memcpy(&r, (const uint8_t *)ev->regions + i * sizeof r, sizeof r);
         if (r.len > c->left || total + r.len > c->left)
-            goto short_record;
+            return -1;
         total += r.len;
     }
     ev->region_data = skip(c, total);
+    return 0;
+}
+
+static int decode_exit(struct cursor *c, struct event *ev, char *err, size_t errlen)
+{
+    struct ev_syscall_exit *x = &ev->u.exit;
+    if (take(c, x, sizeof *x) || decode_regions(c, ev, x->nregions))
+        goto short_record;
     if (x->flags & EXITF_MMAP_FILE) {
         if (take(c, &ev->mmap, sizeof ev->mmap))
             goto short_record;
@@ -163,6 +170,10 @@ int event_decode(const void *rec, size_t len, struct event *ev, char *err, size_
         break;
     case EV_PREEMPT:
         rc = take(&c, &ev->u.preempt, sizeof ev->u.preempt);
+        break;
+    case EV_KERNEL_WRITE:
+        rc = take(&c, &ev->u.kwrite, sizeof ev->u.kwrite) ||
+             decode_regions(&c, ev, ev->u.kwrite.nregions);
         break;
     default:
         snprintf(err, errlen, "unknown event type %u", h.type);

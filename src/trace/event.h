@@ -18,6 +18,7 @@ enum ev_type {
     EV_EXEC,           /* a successful execve: the new image's start */
     EV_TASK_EXIT,      /* a task ended: its wait status */
     EV_PREEMPT,        /* the scheduler interrupted a thread in user code */
+    EV_KERNEL_WRITE,   /* the kernel wrote futex words outside a syscall's return */
     EV_TYPE_MAX
 };
 
@@ -132,6 +133,22 @@ struct ev_task_exit {
     uint32_t reserved;
 };
 
+/* Why the kernel wrote memory on the thread's behalf, where no syscall
+ * exit reports it (record/futex_record.c). */
+enum kernel_write_cause {
+    KW_FUTEX_BLOCKED = 1, /* its FUTEX_LOCK_PI blocked: the waiters bit */
+    KW_THREAD_EXIT,       /* it exited: FUTEX_OWNER_DIED in the words of its
+                             robust list, PI futexes handed to a waiter, a
+                             leader's clear_child_tid word */
+};
+
+/* Memory the kernel wrote at this point of the thread's sequence, which
+ * other threads may see from here on. */
+struct ev_kernel_write {
+    uint32_t cause;     /* enum kernel_write_cause */
+    uint32_t nregions;  /* then nregions × struct ev_region, then their bytes */
+};
+
 /* A decoded event: fixed parts copied, tails pointing into the record
  * (valid until the next stream_next()). */
 struct event {
@@ -147,8 +164,9 @@ struct event {
         struct ev_exec exec;
         struct ev_task_exit task_exit;
         struct ev_preempt preempt;
+        struct ev_kernel_write kwrite;
     } u;
-    const struct ev_region *regions; /* EV_SYSCALL_EXIT */
+    const struct ev_region *regions; /* EV_SYSCALL_EXIT, EV_KERNEL_WRITE */
     const uint8_t *region_data;      /* concatenated region bytes */
     struct ev_mmap_file mmap;        /* with EXITF_MMAP_FILE */
     const char *mmap_name;           /* NUL-terminated copy owned by event */

@@ -1,5 +1,5 @@
 // Feature: robust mutexes (owner exits holding it: EOWNERDEAD, pthread_mutex_consistent, ENOTRECOVERABLE) and PI mutexes (FUTEX_LOCK_PI).
-#include "../programs/t.h"
+#include "t.h"
 #include <pthread.h>
 
 static pthread_mutex_t robust, pi;
