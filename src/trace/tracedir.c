@@ -3,6 +3,7 @@
 #include "trace/tracedir.h"
 
 #include "common/die.h"
+#include "trace/machine.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -284,6 +285,7 @@ char *trace_dir_create(const char *exe, const char *out_dir)
         free(base);
     }
     write_version_file(dir);
+    machine_write(dir);
     update_latest(root, dir);
     return dir;
 }

@@ -5,6 +5,7 @@
  * <root>/<exe-basename>-<n> holding:
  *   version   "rewind-trace <FORMAT_VERSION>\n" (rr writes a bare number)
  *   events    the event stream (stream.h)
+ *   machine   the recording machine (machine.h)
  *   mmap-*    copies/links of files the program mapped
  * and <root>/latest-trace is a symlink to the newest one. */
 #pragma once
@@ -13,7 +14,7 @@
 
 /* The root directory (not created). Returned string is static. */
 const char *trace_root(void);
-/* Creates a new, empty trace directory with its version file and points
+/* Creates a new trace directory with its version and machine files and points
  * latest-trace at it.  out_dir: the -o DIR given by the user, or NULL to
  * pick <root>/<basename(exe)>-<n>.  Returns a malloc'd absolute path. */
 char *trace_dir_create(const char *exe, const char *out_dir);
