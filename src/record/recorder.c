@@ -237,16 +237,22 @@ void record_exec(struct recorder *r, struct rtask *t)
     const char *saved = t->exec_path ? saved_file_save(r->files, t->exec_path, &size) : NULL;
     if (!saved)
         saved = "";
-    ex.strings_len = strlen(exe) + 1 + cmd_len + strlen(saved) + 1;
+    /* And the ELF interpreter, which the kernel loads by the path the
+     * program names: replay loads this copy instead. */
+    const char *interp = interp_file_save(r->files, t->tid);
+    if (!interp)
+        interp = "";
+    ex.strings_len = strlen(exe) + 1 + cmd_len + strlen(saved) + 1 + strlen(interp) + 1;
     pid_t event_tid = t->tid;
     if (t->former_tid) {
         event_tid = t->former_tid; /* the thread replay knows */
         ex.new_tid = t->tid;
         t->former_tid = 0;
     }
-    struct iovec tail[4] = {{stack, ex.stack_len}, {exe, strlen(exe) + 1}, {cmd, cmd_len},
-                            {(void *)saved, strlen(saved) + 1}};
-    event_write(r->events, EV_EXEC, event_tid, &ex, sizeof ex, tail, 4);
+    struct iovec tail[5] = {{stack, ex.stack_len}, {exe, strlen(exe) + 1}, {cmd, cmd_len},
+                            {(void *)saved, strlen(saved) + 1},
+                            {(void *)interp, strlen(interp) + 1}};
+    event_write(r->events, EV_EXEC, event_tid, &ex, sizeof ex, tail, 5);
     r->nevents++;
     free(stack);
     free(cmd);
