@@ -382,3 +382,10 @@ char *trace_dir_open(const char *arg)
     check_version(real);
     return real;
 }
+
+void trace_file_missing(const char *dir, const char *name, const char *what)
+{
+    die("%s/%s is missing: it is the trace's copy of %s, which replay needs (copy trace "
+        "directories whole, after `rewind pack` has made them self-contained)",
+        dir, name, what);
+}

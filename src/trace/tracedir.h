@@ -25,3 +25,6 @@ char *trace_dir_create(const char *exe, const char *out_dir);
 char *trace_dir_open(const char *arg);
 /* Joins dir and name into a malloc'd path. */
 char *trace_path(const char *dir, const char *name);
+/* Dies with one line naming dir/name, a file the trace needs that is
+ * gone; what: what the file is, for the message. */
+_Noreturn void trace_file_missing(const char *dir, const char *name, const char *what);

@@ -1,0 +1,37 @@
+#include "common/elf_interp.h"
+
+#include <elf.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+    return pread(fd, buf, len, (off_t)off) == (ssize_t)len;
+}
+
+bool elf_interp_read(int fd, struct elf_interp *out)
+{
+    Elf64_Ehdr eh;
+    if (!read_at(fd, &eh, sizeof eh, 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+        eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
+        (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) ||
+        eh.e_phentsize != sizeof(Elf64_Phdr))
+        return false;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        if (!read_at(fd, &ph, sizeof ph, eh.e_phoff + (uint64_t)i * sizeof ph))
+            return false;
+        if (ph.p_type != PT_INTERP)
+            continue;
+        /* The kernel's rules: at least two bytes, the last one NUL. */
+        if (ph.p_filesz < 2 || ph.p_filesz > sizeof out->path ||
+            !read_at(fd, out->path, ph.p_filesz, ph.p_offset) ||
+            out->path[ph.p_filesz - 1] != 0 || !out->path[0])
+            return false;
+        out->offset = ph.p_offset;
+        out->vaddr = ph.p_vaddr;
+        out->entry = eh.e_entry;
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,16 @@
+/* The ELF interpreter an executable names (its PT_INTERP), which the
+ * kernel loads by that path at exec. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+struct elf_interp {
+    char path[4096];   /* the NUL-terminated path, as in the file */
+    uint64_t offset;   /* where the path is in the file */
+    uint64_t vaddr;    /* ... and in memory, before relocation (p_vaddr) */
+    uint64_t entry;    /* e_entry, to find the relocation from AT_ENTRY */
+};
+
+/* Reads the x86-64 ELF file open at fd: true when it names an
+ * interpreter (false for scripts, static programs, anything else). */
+bool elf_interp_read(int fd, struct elf_interp *out);
