@@ -1,6 +1,8 @@
 #include "common/elf_interp.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,4 +36,20 @@ bool elf_interp_read(int fd, struct elf_interp *out)
         return true;
     }
     return false;
+}
+
+uint64_t auxv_value(pid_t tid, uint64_t type)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/auxv", tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    uint64_t auxv[2 * 64], value = 0;
+    ssize_t n = read(fd, auxv, sizeof auxv);
+    close(fd);
+    for (ssize_t i = 0; i + 1 < n / 8; i += 2)
+        if (auxv[i] == type)
+            value = auxv[i + 1];
+    return value;
 }

@@ -3,6 +3,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct elf_interp {
     char path[4096];   /* the NUL-terminated path, as in the file */
@@ -14,3 +15,6 @@ struct elf_interp {
 /* Reads the x86-64 ELF file open at fd: true when it names an
  * interpreter (false for scripts, static programs, anything else). */
 bool elf_interp_read(int fd, struct elf_interp *out);
+/* The value of auxiliary vector entry type (AT_BASE, AT_ENTRY, ...) of
+ * tid's current program, from /proc; 0 when absent or unreadable. */
+uint64_t auxv_value(pid_t tid, uint64_t type);

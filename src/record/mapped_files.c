@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/die.h"
+#include "common/elf_interp.h"
 #include "common/files.h"
 #include "record/recorder.h"
 
@@ -112,27 +113,9 @@ const char *saved_file_save(struct mapped_files *m, const char *source, uint64_t
     return s->name;
 }
 
-/* AT_BASE of tid's new image: where the kernel loaded its ELF interpreter
- * (0: none, a static program). */
-static uint64_t interp_base(pid_t tid)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/auxv", tid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    uint64_t auxv[2 * 64], base = 0;
-    ssize_t n = read(fd, auxv, sizeof auxv);
-    close(fd);
-    for (ssize_t i = 0; i + 1 < n / 8; i += 2)
-        if (auxv[i] == AT_BASE)
-            base = auxv[i + 1];
-    return base;
-}
-
 const char *interp_file_save(struct mapped_files *m, pid_t tid)
 {
-    uint64_t base = interp_base(tid);
+    uint64_t base = auxv_value(tid, AT_BASE); /* where ld.so was loaded */
     if (!base)
         return NULL;
     char path[64], line[4096 + 256];

@@ -209,30 +209,13 @@ void exec_link_remove(struct replayer *rp, char *name)
     free(name);
 }
 
-/* AT_ENTRY of tid's current program. */
-static uint64_t entry_of(pid_t tid)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/auxv", tid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    uint64_t auxv[2 * 64], entry = 0;
-    ssize_t n = read(fd, auxv, sizeof auxv);
-    close(fd);
-    for (ssize_t i = 0; i + 1 < n / 8; i += 2)
-        if (auxv[i] == AT_ENTRY)
-            entry = auxv[i + 1];
-    return entry;
-}
-
 void exec_interp_restore(struct replayer *rp, struct ptask *t)
 {
     const struct patched *p = pending;
     pending = NULL;
     if (!p)
         return;
-    uint64_t entry = entry_of(t->tid);
+    uint64_t entry = auxv_value(t->tid, AT_ENTRY);
     if (!entry)
         divergence(rp, "cannot read the auxiliary vector of the new program");
     uint64_t at = entry - p->elf.entry + p->elf.vaddr;
