@@ -347,7 +347,7 @@ static bool exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-char *trace_dir_open(const char *arg)
+char *trace_dir_resolve(const char *arg)
 {
     const char *root = trace_root();
     char *path;
@@ -379,8 +379,47 @@ char *trace_dir_open(const char *arg)
     if (!real)
         die_errno("cannot resolve %s", path);
     free(path);
+    return real;
+}
+
+char *trace_dir_open(const char *arg)
+{
+    char *real = trace_dir_resolve(arg);
     check_version(real);
     return real;
+}
+
+bool trace_dir_is_trace(const char *dir)
+{
+    struct stat st;
+    char *version = trace_path(dir, "version");
+    bool is = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && lstat(version, &st) == 0 &&
+              S_ISREG(st.st_mode);
+    free(version);
+    return is;
+}
+
+char *trace_latest_target(void)
+{
+    char *link = trace_path(trace_root(), LATEST_NAME);
+    char *target = realpath(link, NULL);
+    free(link);
+    return target;
+}
+
+void trace_latest_set(const char *dir)
+{
+    update_latest(trace_root(), dir);
+}
+
+int trace_latest_remove(void)
+{
+    char *link = trace_path(trace_root(), LATEST_NAME);
+    int rc = unlink(link);
+    if (rc < 0 && errno == ENOENT)
+        rc = 0;
+    free(link);
+    return rc;
 }
 
 void trace_file_missing(const char *dir, const char *name, const char *what)
