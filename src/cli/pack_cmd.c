@@ -212,11 +212,12 @@ static void scan_events(struct pack *p)
     bool cut_off;
     while (event_reader_next(r, &ev, &cut_off)) {
         if (ev.type == EV_EXEC) {
-            reference(p, exec_saved_file(&ev), true);
-            const char *interp = exec_interp_file(&ev);
-            if (interp)
-                reference(p, interp, true);
-            else
+            /* Every string from the program's copy on names a file. */
+            const char *f;
+            for (uint32_t i = EXEC_FIRST_FILE(&ev);
+                 (f = event_string(ev.strings, ev.strings_len, i)); i++)
+                reference(p, f, true);
+            if (!exec_interp_file(&ev))
                 note_needs_interp(p, exec_saved_file(&ev));
         } else if (ev.type == EV_SYSCALL_EXIT && (ev.u.exit.flags & EXITF_MMAP_FILE)) {
             reference(p, ev.mmap_name, false);
@@ -453,25 +454,34 @@ static void *replace_bytes(const void *rec, size_t len, size_t at, size_t old_le
 static void *edit_exec(struct pack *p, const void *rec, size_t len, const struct event *ev,
                        size_t *new_len)
 {
-    const char *saved = exec_saved_file(ev), *interp = exec_interp_file(ev);
-    const char *new_saved = kept_name(p, saved);
+    const char *saved = exec_saved_file(ev);
     if (!saved)
         return NULL;
-    const char *new_interp = interp ? kept_name(p, interp) : added_interp(p, saved);
-    if (new_saved == saved && new_interp == interp)
-        return NULL;
-    /* strings: exe, argv..., saved copy, interpreter copy, anything later. */
+    /* strings: exe, argv..., then the names of files: each is mapped to
+     * the file that stays, and a missing interpreter name added. */
+    const char *added = exec_interp_file(ev) ? NULL : added_interp(p, saved);
     size_t head = (size_t)(saved - ev->strings);
-    const char *rest = interp ? interp + strlen(interp) + 1 : saved + strlen(saved) + 1;
-    size_t rest_len = ev->strings_len - (size_t)(rest - ev->strings);
-    size_t n = head + strlen(new_saved) + 1 + (new_interp ? strlen(new_interp) + 1 : 0) +
-               rest_len;
-    char *strings = xmalloc(n);
+    size_t cap = ev->strings_len + (added ? strlen(added) + 1 : 0);
+    uint32_t first = EXEC_FIRST_FILE(ev);
+    const char *f;
+    for (uint32_t i = first; (f = event_string(ev->strings, ev->strings_len, i)); i++)
+        cap += strlen(kept_name(p, f));
+    char *strings = xmalloc(cap);
     memcpy(strings, ev->strings, head);
-    char *s = stpcpy(strings + head, new_saved) + 1;
-    if (new_interp)
-        s = stpcpy(s, new_interp) + 1;
-    memcpy(s, rest, rest_len);
+    char *s = strings + head;
+    bool changed = added != NULL;
+    for (uint32_t i = first; (f = event_string(ev->strings, ev->strings_len, i)); i++) {
+        const char *k = kept_name(p, f);
+        changed |= strcmp(k, f) != 0;
+        s = stpcpy(s, k) + 1;
+    }
+    if (added)
+        s = stpcpy(s, added) + 1;
+    if (!changed) {
+        free(strings);
+        return NULL;
+    }
+    size_t n = (size_t)(s - strings);
     size_t at = (size_t)((const char *)ev->strings - (const char *)rec);
     char *out = replace_bytes(rec, len, at, ev->strings_len, strings, n, new_len);
     free(strings);

@@ -38,6 +38,27 @@ bool elf_interp_read(int fd, struct elf_interp *out)
     return false;
 }
 
+bool script_interp_read(int fd, struct elf_interp *out)
+{
+    char buf[256]; /* the kernel's BINPRM_BUF_SIZE */
+    ssize_t n = pread(fd, buf, sizeof buf, 0);
+    if (n < 3 || buf[0] != '#' || buf[1] != '!')
+        return false;
+    ssize_t start = 2;
+    while (start < n && (buf[start] == ' ' || buf[start] == '\t'))
+        start++;
+    ssize_t end = start;
+    while (end < n && !strchr(" \t\n", buf[end]) && buf[end])
+        end++;
+    /* A name that runs to the end of what the kernel reads is refused. */
+    if (end == start || end == n)
+        return false;
+    memset(out, 0, sizeof *out);
+    memcpy(out->path, buf + start, (size_t)(end - start));
+    out->offset = (uint64_t)start;
+    return true;
+}
+
 uint64_t auxv_value(pid_t tid, uint64_t type)
 {
     char path[64];

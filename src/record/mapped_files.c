@@ -141,3 +141,26 @@ const char *interp_file_save(struct mapped_files *m, pid_t tid)
     fclose(f);
     return saved;
 }
+
+const char *script_interp_save(struct mapped_files *m, pid_t tid, const char *exec_path)
+{
+    struct elf_interp sh, nested;
+    int fd = open(exec_path, O_RDONLY | O_CLOEXEC);
+    bool script = fd >= 0 && script_interp_read(fd, &sh);
+    if (fd >= 0)
+        close(fd);
+    if (!script)
+        return NULL;
+    /* One level only: for an interpreter that is itself a script the
+     * kernel inserts more arguments than replay could reproduce. */
+    fd = open(sh.path, O_RDONLY | O_CLOEXEC);
+    bool deeper = fd >= 0 && script_interp_read(fd, &nested);
+    if (fd >= 0)
+        close(fd);
+    if (deeper)
+        return NULL;
+    char exe[64];
+    snprintf(exe, sizeof exe, "/proc/%d/exe", tid);
+    uint64_t size;
+    return saved_file_save(m, exe, &size);
+}

@@ -12,3 +12,9 @@ const char *exec_saved_file(const struct event *ev);
 /* EV_EXEC: the copy of the ELF interpreter the kernel loaded, or NULL/""
  * (static programs, traces recorded before rewind saved it). */
 const char *exec_interp_file(const struct event *ev);
+/* EV_EXEC of a `#!` script: the copy of the program the kernel ran for
+ * it, or NULL/"".  Every EV_EXEC string from exec_saved_file() on names a
+ * saved file (or is empty). */
+const char *exec_script_file(const struct event *ev);
+/* The index of exec_saved_file()'s string in ev->strings. */
+#define EXEC_FIRST_FILE(ev) (1 + (ev)->u.exec.argc)

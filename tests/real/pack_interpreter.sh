@@ -1,7 +1,8 @@
 #!/bin/sh
-# The ELF interpreter: traces keep a copy of the ld.so the kernel loaded,
-# and replay runs it (the program below names a private copy of ld.so,
-# deleted before the replay).  A trace recorded as rewind did before it kept
+# What the kernel loads by path at exec: traces keep a copy of the ld.so it
+# loaded and of the program a #! script names, and replay runs those (the
+# program below names a private copy of ld.so, the script a private copy of
+# sh; both are deleted before the replay).  A trace recorded as rewind did before it kept
 # one (REWIND_RECORD_WITHOUT_INTERP) needs the disk's: when it is gone,
 # replay names it and suggests rewind pack; rewind pack copies it in, after
 # which it may go.  A file missing from a trace is named in one line too.
@@ -42,6 +43,21 @@ sum=$(dir_sum "$WORK/old/trace")
 rm -rf "$WORK/ld" "$WORK/build" "$WORK/copies"
 replay old
 replay new
+
+# A #! script whose interpreter is a private copy of sh, exec'd directly
+# and by a program.
+sh_path=$(command -v sh)
+cp "$(readlink -f "$sh_path")" "$WORK/sh-private"
+printf '#!%s\necho "script: $*"; echo "script: $0" >&2\nexit 3\n' "$WORK/sh-private" >"$WORK/myscript.sh"
+chmod +x "$WORK/myscript.sh"
+record script 3 "$WORK/myscript.sh" one two
+"$REWIND" dump "$WORK/script/trace" | grep -q ' script-interp=mmap-[0-9]*-sh-private ' ||
+    fail "the trace has no copy of the script's interpreter"
+record script_child 0 sh -c "$WORK/myscript.sh child; echo \$?"
+"$REWIND" pack "$WORK/script/trace" "$WORK/script_child/trace" || fail "pack of the script traces failed"
+rm "$WORK/sh-private" "$WORK/myscript.sh"
+replay script
+replay script_child
 
 # A file gone from a trace: named, with the advice.
 for f in "$WORK"/new/trace/mmap-*; do
