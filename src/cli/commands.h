@@ -8,6 +8,9 @@ int cmd_ls(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_gdbinit(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
+int cmd_mv(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
 
 struct replay_options;
 /* `rewind replay`'s arguments (argv[0] is "replay") into *opt: returns 0

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "common/die.h"
 #include "syscalls/syscall_table.h"
+#include "trace/event_files.h"
 #include "trace/event_reader.h"
 
 /* Entry arguments per thread, so an exit can be printed as a whole call. */
@@ -119,6 +120,14 @@ static void dump_event(const struct event *ev, uint64_t *args)
         print_strings("argv", ev->strings, ev->strings_len, 1, ev->u.exec.argc);
         if (ev->u.exec.new_tid)
             printf(" now-tid=%d", ev->u.exec.new_tid);
+        const char *file = exec_saved_file(ev), *interp = exec_interp_file(ev);
+        const char *script = exec_script_file(ev);
+        if (file && *file)
+            printf(" file=%s", file);
+        if (interp && *interp)
+            printf(" interp=%s", interp);
+        if (script && *script)
+            printf(" script-interp=%s", script);
         printf(" ip=0x%llx sp=0x%llx stack=%llu bytes", (unsigned long long)ev->u.exec.regs.rip,
                (unsigned long long)ev->u.exec.regs.rsp, (unsigned long long)ev->u.exec.stack_len);
         break;

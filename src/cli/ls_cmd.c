@@ -1,13 +1,16 @@
-/* `rewind ls [-l]`: the traces in the trace root, oldest first, the one
- * latest-trace points to marked.  With -l: disk usage and date too. */
+/* `rewind ls [-l] [-t] [-r] [DIR]`: the traces in the trace root (or DIR),
+ * oldest first, the one latest-trace points to marked.  -l is rr's long
+ * listing: NAME, WHEN (recording start), SIZE (bytes of its files, in rr's
+ * units) and CMD (the recorded program's argv[0]). */
 #include "cli/commands.h"
 #include "common/die.h"
+#include "trace/event.h"
+#include "trace/stream.h"
 #include "trace/tracedir.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,26 +21,28 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LATEST_NAME "latest-trace"
+#define LATEST_NAME TRACE_LATEST_NAME
 
 struct trace_entry {
     char *name;              /* as shown: the name, or a path outside the root */
     char *path;              /* resolved directory */
     struct timespec created; /* mtime of the version file */
-    time_t modified;         /* mtime of the directory */
     bool latest;
     bool by_rr;
 };
 
 static void usage(FILE *out)
 {
-    fputs("Usage: rewind ls [-l]\n"
-          "List the recorded traces in the trace directory ($_RR_TRACE_DIR,\n"
-          "else $XDG_DATA_HOME/rr, else ~/.local/share/rr), oldest first.\n"
-          "The trace latest-trace points to is marked (latest-trace).\n"
+    fputs("Usage: rewind ls [-l] [-t] [-r] [DIR]\n"
+          "List the recorded traces in DIR, by default the trace directory\n"
+          "($_RR_TRACE_DIR, else $XDG_DATA_HOME/rr, else ~/.local/share/rr), oldest\n"
+          "first.  The trace latest-trace points to is marked (latest-trace).\n"
           "\n"
-          "  -l      also show disk usage and modification date\n"
-          "  --help  show this help\n", out);
+          "  -l, --long-listing  rr's long listing: NAME, WHEN (recording start),\n"
+          "                      SIZE (bytes of its files), CMD (the program)\n"
+          "  -t, --sort-by-age   oldest first (the default)\n"
+          "  -r, --reverse       newest first\n"
+          "  --help              show this help\n", out);
 }
 
 /* Whether dir holds a version file, and whether it is rr's (a bare number). */
@@ -64,69 +69,66 @@ static bool read_version(const char *dir, struct timespec *created, bool *by_rr)
     return true;
 }
 
-/* ---- disk usage (du): allocated blocks, hard-linked files counted once */
+/* ---- size and command, for -l */
 
-struct file_id {
-    dev_t dev;
-    ino_t ino;
-};
-static struct file_id *du_seen;
-static size_t du_nseen, du_cap;
-static uint64_t du_total;
-
-static int du_visit(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
+/* Bytes of the files in dir, as rr counts them (what they show: a link's
+ * target counts). */
+static uint64_t trace_bytes(const char *dir)
 {
-    (void)path, (void)flag, (void)ftw;
-    if (st->st_nlink > 1 && !S_ISDIR(st->st_mode)) {
-        for (size_t i = 0; i < du_nseen; i++)
-            if (du_seen[i].dev == st->st_dev && du_seen[i].ino == st->st_ino)
-                return 0;
-        if (du_nseen == du_cap) {
-            du_cap = du_cap ? 2 * du_cap : 64;
-            du_seen = xrealloc(du_seen, du_cap * sizeof(*du_seen));
-        }
-        du_seen[du_nseen++] = (struct file_id){st->st_dev, st->st_ino};
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    uint64_t total = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char *path = trace_path(dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+        free(path);
     }
-    du_total += (uint64_t)st->st_blocks * 512;
-    return 0;
+    closedir(d);
+    return total;
 }
 
-static uint64_t disk_usage(const char *dir)
+/* rr's sizes: bytes below 1000, else the unit (K, M, G, T; powers of 1024)
+ * that brings the number under 1000, with one decimal below 10. */
+static void rr_size(uint64_t bytes, char *out, size_t outlen)
 {
-    du_total = 0;
-    du_nseen = 0;
-    nftw(dir, du_visit, 16, FTW_PHYS);
-    return du_total;
-}
-
-/* "812", "4.0K", "17M", "1.2G" like du -h (rounding up). */
-static void human_size(uint64_t bytes, char *out, size_t outlen)
-{
-    static const char units[] = "KMGTPE";
-    if (bytes < 1024) {
-        snprintf(out, outlen, "%llu", (unsigned long long)bytes);
-        return;
-    }
+    static const char units[] = " KMGTPE";
     double v = (double)bytes;
-    int u = -1;
-    do {
-        v /= 1024;
+    int u = 0;
+    while (v >= 1000.0 && units[u + 1]) {
+        v /= 1024.0;
         u++;
-    } while (v >= 1024 && units[u + 1]);
-    if (v < 10) {
-        double tenths = (double)(uint64_t)(v * 10);
-        if (tenths < v * 10)
-            tenths += 1;
-        if (tenths < 100) {
-            snprintf(out, outlen, "%.1f%c", tenths / 10, units[u]);
-            return;
-        }
     }
-    uint64_t whole = (uint64_t)v;
-    if ((double)whole < v)
-        whole++;
-    snprintf(out, outlen, "%llu%c", (unsigned long long)whole, units[u]);
+    if (u == 0)
+        snprintf(out, outlen, "%llu", (unsigned long long)bytes);
+    else if (v >= 10)
+        snprintf(out, outlen, "%d%c", (int)v, units[u]);
+    else
+        snprintf(out, outlen, "%.1f%c", v, units[u]);
+}
+
+/* argv[0] of the recorded program, from the trace's first event. */
+static char *recorded_command(const char *dir)
+{
+    char *path = trace_path(dir, "events");
+    char err[256];
+    struct stream_reader *r = stream_reader_open(path, err, sizeof err);
+    free(path);
+    const void *rec;
+    size_t len;
+    struct event ev;
+    char *cmd = NULL;
+    if (r && stream_next(r, &rec, &len) == STREAM_RECORD &&
+        event_decode(rec, len, &ev, err, sizeof err) == 0 && ev.type == EV_INIT) {
+        const char *argv0 = event_string(ev.strings, ev.strings_len, 2);
+        if (argv0 && ev.u.init.argc > 0)
+            cmd = xstrdup(argv0);
+    }
+    stream_reader_close(r);
+    return cmd ? cmd : xstrdup("(incomplete)");
 }
 
 /* ---- listing */
@@ -160,7 +162,6 @@ static bool probe(const char *path, const char *shown, struct trace_entry *e)
     memset(e, 0, sizeof(*e));
     if (!read_version(path, &e->created, &e->by_rr))
         return false;
-    e->modified = st.st_mtime;
     e->path = realpath(path, NULL);
     if (!e->path)
         return false;
@@ -168,46 +169,58 @@ static bool probe(const char *path, const char *shown, struct trace_entry *e)
     return true;
 }
 
-static void print_entry(const struct trace_entry *e, bool lng)
+static void print_entry(const struct trace_entry *e, bool lng, int name_width)
 {
     if (lng) {
         char size[32], date[64];
-        human_size(disk_usage(e->path), size, sizeof(size));
+        rr_size(trace_bytes(e->path), size, sizeof(size));
         struct tm tm;
-        if (!localtime_r(&e->modified, &tm) ||
-            !strftime(date, sizeof(date), "%Y-%m-%d %H:%M", &tm))
-            strcpy(date, "?");
-        printf("%6s  %s  ", size, date);
+        if (!localtime_r(&e->created.tv_sec, &tm) ||
+            !strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm))
+            strcpy(date, "<error>");
+        char *cmd = e->by_rr ? xstrdup("?") : recorded_command(e->path);
+        printf("%-*s %s %5s %s", name_width, e->name, date, size, cmd);
+        free(cmd);
+    } else {
+        printf("%s", e->name);
     }
-    printf("%s%s%s\n", e->name, e->by_rr ? "  (recorded by rr)" : "",
+    printf("%s%s\n", e->by_rr ? "  (recorded by rr)" : "",
            e->latest ? "  (latest-trace)" : "");
 }
 
 int cmd_ls(int argc, char **argv)
 {
-    bool lng = false;
+    bool lng = false, reverse = false;
+    const char *dir_arg = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
-        } else if (!strcmp(argv[i], "-l")) {
+        } else if (!strcmp(a, "--long-listing")) {
             lng = true;
+        } else if (!strcmp(a, "--sort-by-age")) {
+        } else if (!strcmp(a, "--reverse")) {
+            reverse = true;
+        } else if (a[0] == '-' && a[1] && strspn(a + 1, "ltr") == strlen(a + 1)) {
+            lng |= strchr(a, 'l') != NULL; /* -t: the default order */
+            reverse |= strchr(a, 'r') != NULL;
+        } else if (a[0] != '-' && !dir_arg) {
+            dir_arg = a;
         } else {
-            warn("ls: unexpected argument '%s' (see rewind ls --help)", argv[i]);
+            warn("ls: unexpected argument '%s' (see rewind ls --help)", a);
             return 1;
         }
     }
 
-    const char *root = trace_root();
-    char *link = trace_path(root, LATEST_NAME);
-    char *latest = realpath(link, NULL);
-    free(link);
+    const char *root = dir_arg ? dir_arg : trace_root();
+    char *latest = trace_latest_target();
 
     struct trace_entry *v = NULL;
     size_t n = 0, cap = 0;
     bool latest_seen = false;
     DIR *d = opendir(root);
-    if (!d && errno != ENOENT) {
+    if (!d && (errno != ENOENT || dir_arg)) {
         warn("ls: cannot read %s: %s", root, strerror(errno));
         free(latest);
         return 1;
@@ -230,7 +243,7 @@ int cmd_ls(int argc, char **argv)
 
     /* A trace recorded with -o elsewhere that latest-trace points to. */
     struct trace_entry e;
-    if (latest && !latest_seen && probe(latest, latest, &e)) {
+    if (!dir_arg && latest && !latest_seen && probe(latest, latest, &e)) {
         e.latest = true;
         add_entry(&v, &n, &cap, &e);
     }
@@ -239,15 +252,21 @@ int cmd_ls(int argc, char **argv)
         fprintf(stderr, "rewind: no traces in %s\n", root);
     if (n > 0)
         qsort(v, n, sizeof(*v), by_creation);
+    int width = 4; /* "NAME" */
+    for (size_t i = 0; i < n; i++)
+        if ((int)strlen(v[i].name) > width)
+            width = (int)strlen(v[i].name);
+    if (lng && n > 0)
+        printf("%-*s %-19s %5s %s\n", width, "NAME", "WHEN", "SIZE", "CMD");
+    for (size_t k = 0; k < n; k++) {
+        size_t i = reverse ? n - 1 - k : k;
+        print_entry(&v[i], lng, width);
+    }
     for (size_t i = 0; i < n; i++) {
-        print_entry(&v[i], lng);
         free(v[i].name);
         free(v[i].path);
     }
     free(v);
     free(latest);
-    free(du_seen);
-    du_seen = NULL;
-    du_cap = du_nseen = 0;
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -18,6 +18,9 @@ static const struct {
     {"ls", cmd_ls, "list traces"},
     {"ps", cmd_ps, "list the processes of a trace"},
     {"dump", cmd_dump, "print every event of a trace"},
+    {"pack", cmd_pack, "make traces self-contained and remove duplicate files"},
+    {"mv", cmd_mv, "move or rename a trace"},
+    {"rm", cmd_rm, "remove a trace"},
     {"gdbinit", cmd_gdbinit, "print the gdb commands for debugging a replay"},
 };
 

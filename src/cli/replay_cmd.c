@@ -10,6 +10,8 @@
 #include "common/die.h"
 #include "replay/replayer.h"
 #include "trace/event_reader.h"
+#include "trace/machine.h"
+#include "trace/tracedir.h"
 
 static void usage(FILE *out)
 {
@@ -318,6 +320,10 @@ int cmd_replay(int argc, char **argv)
     struct replay_options opt;
     if (replay_parse_args(argc, argv, &opt))
         return 0;
+    /* Another machine: say what differs before anything can diverge. */
+    char *dir = trace_dir_open(opt.trace);
+    machine_check(dir);
+    free(dir);
     int rc = replay_run(&opt);
     free(opt.gdb_args);
     return rc;

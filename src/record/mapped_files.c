@@ -5,15 +5,16 @@
  * change under the trace. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/die.h"
+#include "common/elf_interp.h"
+#include "common/files.h"
 #include "record/recorder.h"
 
 struct saved_file {
@@ -45,32 +46,6 @@ static bool in_system_dir(const char *path)
         if (!strncmp(path, dirs[i], strlen(dirs[i])))
             return true;
     return false;
-}
-
-static bool copy_fd(int in, int out)
-{
-    if (ioctl(out, FICLONE, in) == 0)
-        return true;
-    off_t off = 0;
-    for (;;) {
-        ssize_t n = copy_file_range(in, &off, out, NULL, 1 << 30, 0);
-        if (n == 0)
-            return true;
-        if (n < 0)
-            break;
-    }
-    /* copy_file_range refuses some files (procfs, cross-device on old
-     * kernels): plain read/write. */
-    char buf[65536];
-    if (lseek(in, off, SEEK_SET) < 0)
-        return false;
-    for (;;) {
-        ssize_t n = read(in, buf, sizeof buf);
-        if (n == 0)
-            return true;
-        if (n < 0 || write(out, buf, n) != n)
-            return false;
-    }
 }
 
 static const char *base_name(const char *path)
@@ -136,4 +111,56 @@ const char *saved_file_save(struct mapped_files *m, const char *source, uint64_t
     m->saved = s;
     *size = st.st_size;
     return s->name;
+}
+
+const char *interp_file_save(struct mapped_files *m, pid_t tid)
+{
+    uint64_t base = auxv_value(tid, AT_BASE); /* where ld.so was loaded */
+    if (!base)
+        return NULL;
+    char path[64], line[4096 + 256];
+    snprintf(path, sizeof path, "/proc/%d/maps", tid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    const char *saved = NULL;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, ino;
+        int name_at = 0;
+        if (sscanf(line, "%lx-%*x %*s %*x %*x:%*x %lu %n", &lo, &ino, &name_at) < 2 ||
+            lo != base || !name_at || line[name_at] != '/')
+            continue;
+        line[strcspn(line, "\n")] = 0;
+        /* The file at that path now must be the one the kernel mapped. */
+        struct stat st;
+        uint64_t size;
+        if (stat(line + name_at, &st) == 0 && st.st_ino == ino)
+            saved = saved_file_save(m, line + name_at, &size);
+        break;
+    }
+    fclose(f);
+    return saved;
+}
+
+const char *script_interp_save(struct mapped_files *m, pid_t tid, const char *exec_path)
+{
+    struct elf_interp sh, nested;
+    int fd = open(exec_path, O_RDONLY | O_CLOEXEC);
+    bool script = fd >= 0 && script_interp_read(fd, &sh);
+    if (fd >= 0)
+        close(fd);
+    if (!script)
+        return NULL;
+    /* One level only: for an interpreter that is itself a script the
+     * kernel inserts more arguments than replay could reproduce. */
+    fd = open(sh.path, O_RDONLY | O_CLOEXEC);
+    bool deeper = fd >= 0 && script_interp_read(fd, &nested);
+    if (fd >= 0)
+        close(fd);
+    if (deeper)
+        return NULL;
+    char exe[64];
+    snprintf(exe, sizeof exe, "/proc/%d/exe", tid);
+    uint64_t size;
+    return saved_file_save(m, exe, &size);
 }

@@ -238,16 +238,32 @@ void record_exec(struct recorder *r, struct rtask *t)
     const char *saved = t->exec_path ? saved_file_save(r->files, t->exec_path, &size) : NULL;
     if (!saved)
         saved = "";
-    ex.strings_len = strlen(exe) + 1 + cmd_len + strlen(saved) + 1;
+    /* And the ELF interpreter, which the kernel loads by the path the
+     * program names: replay loads this copy instead. */
+    /* REWIND_RECORD_WITHOUT_INTERP: the EXEC of rewinds that did not save
+     * interpreters (for the tests of pack on such traces). */
+    int ntail = getenv("REWIND_RECORD_WITHOUT_INTERP") ? 4 : 6;
+    const char *interp = ntail == 6 ? interp_file_save(r->files, t->tid) : NULL;
+    if (!interp)
+        interp = "";
+    /* For a #! script, the program the kernel ran for it. */
+    const char *script = ntail == 6 && t->exec_path
+                             ? script_interp_save(r->files, t->tid, t->exec_path) : NULL;
+    if (!script)
+        script = "";
+    ex.strings_len = strlen(exe) + 1 + cmd_len + strlen(saved) + 1 +
+                     (ntail == 6 ? strlen(interp) + 1 + strlen(script) + 1 : 0);
     pid_t event_tid = t->tid;
     if (t->former_tid) {
         event_tid = t->former_tid; /* the thread replay knows */
         ex.new_tid = t->tid;
         t->former_tid = 0;
     }
-    struct iovec tail[4] = {{stack, ex.stack_len}, {exe, strlen(exe) + 1}, {cmd, cmd_len},
-                            {(void *)saved, strlen(saved) + 1}};
-    event_write(r->events, EV_EXEC, event_tid, &ex, sizeof ex, tail, 4);
+    struct iovec tail[6] = {{stack, ex.stack_len}, {exe, strlen(exe) + 1}, {cmd, cmd_len},
+                            {(void *)saved, strlen(saved) + 1},
+                            {(void *)interp, strlen(interp) + 1},
+                            {(void *)script, strlen(script) + 1}};
+    event_write(r->events, EV_EXEC, event_tid, &ex, sizeof ex, tail, ntail);
     r->nevents++;
     free(stack);
     free(cmd);

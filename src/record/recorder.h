@@ -151,4 +151,10 @@ struct mapped_files *mapped_files_new(const char *trace_dir);
 const char *mapped_file_save(struct mapped_files *m, pid_t tid, int fd, uint64_t *size);
 /* The same for a file named by path (an executable). */
 const char *saved_file_save(struct mapped_files *m, const char *path, uint64_t *size);
+/* After an exec: saves the ELF interpreter the kernel loaded for tid's new
+ * program (ld.so); NULL for a static program or when it cannot be found. */
+const char *interp_file_save(struct mapped_files *m, pid_t tid);
+/* After the exec of the `#!` script at exec_path: saves the program the
+ * kernel ran for it (tid's /proc exe); NULL when not a script. */
+const char *script_interp_save(struct mapped_files *m, pid_t tid, const char *exec_path);
 

@@ -1,4 +1,5 @@
 /* Files saved in the trace (mapped files), opened once per replay. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 #include "common/die.h"
 #include "replay/replayer.h"
+#include "trace/tracedir.h"
 
 struct cached_file {
     char *name;
@@ -34,8 +36,10 @@ int file_cache_fd(struct file_cache *fc, const char *name)
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", fc->dir, name);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        trace_file_missing(fc->dir, name, "a file the program mapped");
     if (fd < 0)
-        die_errno("the trace's mapped file %s is missing (try `rewind pack` when recording)", path);
+        die_errno("cannot open %s", path);
     struct cached_file *f = xcalloc(1, sizeof *f);
     f->name = xstrdup(name);
     f->fd = fd;

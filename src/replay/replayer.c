@@ -401,6 +401,7 @@ static void apply_exec(struct replayer *rp, struct ptask *t, const struct event 
 {
     regs_t now;
     check_regs(rp, t->tid, &ev->u.exec.regs, &now);
+    exec_interp_restore(rp, t);
     if (tracee_write(t->tid, ev->u.exec.stack_addr, ev->stack, ev->u.exec.stack_len) < 0)
         divergence(rp, "cannot restore the initial stack");
     vdso_patch(t->tid, &t->syscall_insn);
@@ -427,11 +428,6 @@ static void set_comm(struct ptask *t, const char *path)
     tracee_write(t->tid, scratch, saved, sizeof saved);
 }
 
-static const char *saved_exe(const struct event *ev)
-{
-    return event_string(ev->strings, ev->strings_len, 1 + ev->u.exec.argc);
-}
-
 static void wait_collecting(struct replayer *rp, pid_t tid, int request, bool skip_ends,
                             struct stop *s);
 
@@ -444,7 +440,7 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
     ssize_t len = -1;
     if (t->entry_regs.orig_rax == SYS_execve)
         len = tracee_read_str(t->tid, t->entry_regs.rdi, path, sizeof path);
-    if (len > 0 && (link = exec_link_create(rp, len, saved_exe(ev))))
+    if (len > 0 && (link = exec_link_create(rp, len, ev)))
         tracee_write(t->tid, t->entry_regs.rdi, link, len);
     struct stop s;
     /* A non-leader's exec is reported under the leader's tid, which the
@@ -662,7 +658,7 @@ int replay_run(const struct replay_options *opt)
         die("%s: the trace does not start with the program's exec", rp->dir);
     rp->ev = &ev;
     exec_dir_create(rp);
-    char *link = exec_link_create(rp, strlen(exe), saved_exe(&ev));
+    char *link = exec_link_create(rp, strlen(exe), &ev);
     struct spawn_spec spec = {
         .exe = link ? link : exe,
         .cwd = rp->exec_dir,

@@ -140,9 +140,14 @@ bool replay_sigbus(struct replayer *rp, struct ptask *t, const struct ev_signal 
 void exec_dir_create(struct replayer *rp);
 void exec_dir_remove(struct replayer *rp);
 /* A link in exec_dir, named with exactly len characters, to the trace's
- * saved_name; NULL when no such name is possible.  Returns the name. */
-char *exec_link_create(struct replayer *rp, size_t len, const char *saved_name);
+ * copy of the program EXEC event ev ran (made to load the trace's copy of
+ * its ELF interpreter); NULL when no such name is possible.  Returns the
+ * name.  Dies with one line when a file the exec needs is gone. */
+char *exec_link_create(struct replayer *rp, size_t len, const struct event *ev);
 void exec_link_remove(struct replayer *rp, char *name);
+/* Right after that exec, before the program runs: puts the recorded
+ * interpreter path back in its memory. */
+void exec_interp_restore(struct replayer *rp, struct ptask *t);
 
 /* replay/file_cache.c: open files saved in the trace directory. */
 struct file_cache *file_cache_new(const char *dir);

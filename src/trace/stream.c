@@ -310,6 +310,15 @@ void stream_writer_close(struct stream_writer *w)
     free(w);
 }
 
+void stream_write_block(struct stream_writer *w, const void *bytes, size_t len)
+{
+    stream_flush(w);
+    wait_idle(w);
+    write_all(w, bytes, len);
+    if (w->error[0])
+        die("%s", w->error);
+}
+
 uint64_t stream_bytes_written(const struct stream_writer *w)
 {
     wait_idle((struct stream_writer *)w);
@@ -332,6 +341,8 @@ struct stream_reader {
     size_t raw_len, raw_pos; /* records left: raw[raw_pos..raw_len) */
     uint32_t left;           /* records left in the current block */
     enum stream_status sticky; /* END/TRUNCATED/CORRUPT once reached */
+    unsigned char *block_bytes; /* stream_next_block(): the block as in the file */
+    size_t block_cap;
     bool done;
     char err[256];
 };
@@ -592,6 +603,48 @@ enum stream_status stream_next(struct stream_reader *r, const void **rec, size_t
     return STREAM_RECORD;
 }
 
+enum stream_status stream_next_block(struct stream_reader *r, const void **bytes, size_t *len)
+{
+    *bytes = NULL;
+    *len = 0;
+    if (r->done)
+        return r->sticky;
+    uint64_t start = r->pos;
+    r->left = 0; /* whatever the caller left of the previous block */
+    enum stream_status st = load_block(r);
+    if (st == STREAM_CORRUPT || st == STREAM_END)
+        return st;
+    if (r->size - start > SIZE_MAX ||
+        !grow(&r->block_bytes, &r->block_cap, (size_t)(r->pos > start ? r->pos : r->size) - start))
+        return fail(r, STREAM_CORRUPT, "%s: out of memory", r->name);
+    if (st == STREAM_TRUNCATED) {
+        /* Everything after the last complete block, as it is. */
+        size_t n = (size_t)(r->size - start);
+        if (!read_at(r, r->block_bytes, n, start)) { /* r->err says why */
+            r->sticky = STREAM_CORRUPT;
+            return STREAM_CORRUPT;
+        }
+        *bytes = r->block_bytes;
+        *len = n;
+        return st;
+    }
+    /* load_block() checked these bytes; they are what it decompressed. */
+    size_t clen = (size_t)(r->pos - start) - BLOCK_HEADER_LEN;
+    memcpy(r->block_bytes, BLOCK_MAGIC, 4);
+    put_u32(r->block_bytes + 4, (uint32_t)r->raw_len);
+    put_u32(r->block_bytes + 8, (uint32_t)clen);
+    put_u32(r->block_bytes + 12, r->left);
+    memcpy(r->block_bytes + BLOCK_HEADER_LEN, r->comp, clen);
+    *bytes = r->block_bytes;
+    *len = BLOCK_HEADER_LEN + clen;
+    return STREAM_RECORD;
+}
+
+uint32_t stream_block_left(const struct stream_reader *r)
+{
+    return r->left;
+}
+
 const char *stream_error(const struct stream_reader *r)
 {
     return r->err;
@@ -604,6 +657,7 @@ void stream_reader_close(struct stream_reader *r)
     if (r->fd >= 0)
         close(r->fd);
     ZSTD_freeDCtx(r->dctx);
+    free(r->block_bytes);
     free(r->comp);
     free(r->raw);
     free(r->name);

@@ -26,6 +26,10 @@ void stream_flush(struct stream_writer *w);
 void stream_writer_close(struct stream_writer *w);
 /* Total bytes written to the file so far. */
 uint64_t stream_bytes_written(const struct stream_writer *w);
+/* Writes bytes as they are, after whatever is buffered: a block exactly as
+ * stream_next_block() read it from another stream (rewriting a stream
+ * keeps the blocks it does not change byte for byte). */
+void stream_write_block(struct stream_writer *w, const void *bytes, size_t len);
 
 enum stream_status {
     STREAM_RECORD = 1,    /* *rec and *len hold the next record */
@@ -39,6 +43,13 @@ enum stream_status {
 struct stream_reader *stream_reader_open(const char *path, char *err, size_t errlen);
 /* Next record.  The returned pointer stays valid until the next call. */
 enum stream_status stream_next(struct stream_reader *r, const void **rec, size_t *len);
+/* Block by block, for rewriting a stream: loads the next block, whose
+ * records stream_next() then returns while stream_block_left() > 0, and
+ * gives the block as it is in the file (header and frame; valid until the
+ * next call).  At a cut-off end: STREAM_TRUNCATED with *bytes holding
+ * everything after the last complete block. */
+enum stream_status stream_next_block(struct stream_reader *r, const void **bytes, size_t *len);
+uint32_t stream_block_left(const struct stream_reader *r);
 /* A one-line description of the last TRUNCATED/CORRUPT status. */
 const char *stream_error(const struct stream_reader *r);
 void stream_reader_close(struct stream_reader *r);

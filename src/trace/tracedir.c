@@ -3,6 +3,7 @@
 #include "trace/tracedir.h"
 
 #include "common/die.h"
+#include "trace/machine.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -284,6 +285,7 @@ char *trace_dir_create(const char *exe, const char *out_dir)
         free(base);
     }
     write_version_file(dir);
+    machine_write(dir);
     update_latest(root, dir);
     return dir;
 }
@@ -345,7 +347,7 @@ static bool exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-char *trace_dir_open(const char *arg)
+char *trace_dir_resolve(const char *arg)
 {
     const char *root = trace_root();
     char *path;
@@ -377,6 +379,52 @@ char *trace_dir_open(const char *arg)
     if (!real)
         die_errno("cannot resolve %s", path);
     free(path);
+    return real;
+}
+
+char *trace_dir_open(const char *arg)
+{
+    char *real = trace_dir_resolve(arg);
     check_version(real);
     return real;
+}
+
+bool trace_dir_is_trace(const char *dir)
+{
+    struct stat st;
+    char *version = trace_path(dir, "version");
+    bool is = stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && lstat(version, &st) == 0 &&
+              S_ISREG(st.st_mode);
+    free(version);
+    return is;
+}
+
+char *trace_latest_target(void)
+{
+    char *link = trace_path(trace_root(), LATEST_NAME);
+    char *target = realpath(link, NULL);
+    free(link);
+    return target;
+}
+
+void trace_latest_set(const char *dir)
+{
+    update_latest(trace_root(), dir);
+}
+
+int trace_latest_remove(void)
+{
+    char *link = trace_path(trace_root(), LATEST_NAME);
+    int rc = unlink(link);
+    if (rc < 0 && errno == ENOENT)
+        rc = 0;
+    free(link);
+    return rc;
+}
+
+void trace_file_missing(const char *dir, const char *name, const char *what)
+{
+    die("%s/%s is missing: it is the trace's copy of %s, which replay needs (copy trace "
+        "directories whole, after `rewind pack` has made them self-contained)",
+        dir, name, what);
 }

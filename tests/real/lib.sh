@@ -3,7 +3,8 @@
 #
 #   . "$(dirname "$0")/lib.sh"
 #   record NAME EXPECTED-STATUS COMMAND ARGS...   # trace + output under $WORK/NAME
-#   replay NAME                                   # exit 0 and same stdout/stderr
+#   replay NAME [TRACE]                           # exit 0 and same stdout/stderr
+#                                                 # (TRACE: the trace moved elsewhere)
 #   fail "why"                                    # prints FAIL: why, exits 1
 #
 # A script exits 0 when it passes; on failure it says why on stdout.
@@ -69,7 +70,8 @@ record() {
 replay() {
     r_name=$1
     r_dir=$WORK/$r_name
-    ( (exec timeout -k 10 "$STEP_TIMEOUT" "$REWIND" replay -a "$r_dir/trace" \
+    r_trace=${2:-$r_dir/trace}
+    ( (exec timeout -k 10 "$STEP_TIMEOUT" "$REWIND" replay -a "$r_trace" \
         </dev/null >"$r_dir/rep.out" 2>"$r_dir/rep.err"); exit $?) 2>/dev/null
     r_rc=$?
     if [ "$r_rc" -ne 0 ]; then

@@ -121,6 +121,20 @@ static void free_records(struct rec *v, size_t n)
     free(v);
 }
 
+/* Writes the n records of v to a new stream at path, a block at least
+ * every `every` records. */
+static void write_stream(const char *path, int level, const struct rec *v, size_t n,
+                         size_t every)
+{
+    struct stream_writer *w = stream_writer_create(path, level);
+    for (size_t i = 0; i < n; i++) {
+        append(w, &v[i]);
+        if (i % every == every - 1)
+            stream_flush(w);
+    }
+    stream_writer_close(w);
+}
+
 /* ---- reading files back */
 
 static unsigned char *slurp(const char *path, size_t *len)
@@ -334,13 +348,7 @@ static void test_small_damage(void)
     size_t n = 120;
     struct rec *v = make_records(n, 6000, 0, 0);
     char *path = tpath("small");
-    struct stream_writer *w = stream_writer_create(path, 1);
-    for (size_t i = 0; i < n; i++) {
-        append(w, &v[i]);
-        if (i % 20 == 19)
-            stream_flush(w);
-    }
-    stream_writer_close(w);
+    write_stream(path, 1, v, n, 20);
     size_t len;
     unsigned char *buf = slurp(path, &len);
     static struct layout l;
@@ -576,9 +584,11 @@ static void test_tracedir(void)
     check_open(t0, t0);
 
     /* the smallest free n is reused */
-    char *v0 = trace_path(t0, "version");
+    char *v0 = trace_path(t0, "version"), *m0 = trace_path(t0, "machine");
     unlink(v0);
+    unlink(m0);
     free(v0);
+    free(m0);
     rmdir(t0);
     char *again = trace_dir_create("prog", NULL);
     CHECK(!strcmp(again, want0), "reused %s", again);
@@ -665,6 +675,128 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
     return 0;
 }
 
+/* ---- block by block (rewind pack): copy, edit, cut-off tail */
+
+/* Copies src to dst block by block; records i with i % edit_every == 0
+ * (edit_every 0: none) are replaced by their reverse.  Returns the status
+ * that ended the copy. */
+static enum stream_status copy_blocks(const char *src, const char *dst, size_t edit_every)
+{
+    char err[256];
+    struct stream_reader *r = stream_reader_open(src, err, sizeof err);
+    CHECK(r != NULL, "open %s: %s", src, err);
+    if (!r)
+        return STREAM_CORRUPT;
+    unlink(dst);
+    struct stream_writer *w = stream_writer_create(dst, 3);
+    enum stream_status st;
+    size_t index = 0;
+    for (;;) {
+        const void *bytes;
+        size_t len;
+        st = stream_next_block(r, &bytes, &len);
+        if (st != STREAM_RECORD) {
+            if (st == STREAM_TRUNCATED)
+                stream_write_block(w, bytes, len);
+            break;
+        }
+        bool edit = false;
+        size_t first = index;
+        for (uint32_t k = stream_block_left(r); k > 0; k--, index++)
+            edit |= edit_every && index % edit_every == 0;
+        if (!edit) {
+            stream_write_block(w, bytes, len);
+            while (stream_block_left(r) > 0) {
+                const void *rec;
+                size_t rlen;
+                stream_next(r, &rec, &rlen);
+            }
+            continue;
+        }
+        for (size_t i = first; stream_block_left(r) > 0; i++) {
+            const void *rec;
+            size_t rlen;
+            stream_next(r, &rec, &rlen);
+            unsigned char *out = malloc(rlen ? rlen : 1);
+            for (size_t k = 0; k < rlen; k++)
+                out[k] = ((const unsigned char *)rec)[edit_every && i % edit_every == 0 ? rlen - 1 - k : k];
+            stream_append(w, &(struct iovec){out, rlen}, 1);
+            free(out);
+        }
+        stream_flush(w);
+    }
+    stream_reader_close(r);
+    stream_writer_close(w);
+    return st;
+}
+
+static void test_block_copy(void)
+{
+    size_t n = 3000;
+    struct rec *v = make_records(n, 20000, 700, 1500000);
+    char *a = tpath("blocks-a"), *b = tpath("blocks-b"), *c = tpath("blocks-c");
+    write_stream(a, 3, v, n, 250);
+    size_t la, lb;
+    unsigned char *fa = slurp(a, &la);
+
+    /* Nothing edited: the same bytes. */
+    CHECK(copy_blocks(a, b, 0) == STREAM_END, "a verbatim copy ends cleanly");
+    unsigned char *fb = slurp(b, &lb);
+    CHECK(la == lb && !memcmp(fa, fb, la), "a verbatim block copy is byte for byte the same");
+    free(fb);
+
+    /* Every 97th record reversed: those come back reversed, the rest as
+     * they were, in order. */
+    CHECK(copy_blocks(a, b, 97) == STREAM_END, "an edited copy ends cleanly");
+    char err[256];
+    struct stream_reader *r = stream_reader_open(b, err, sizeof err);
+    size_t i = 0, bad = 0;
+    const void *rec;
+    size_t len;
+    while (r && stream_next(r, &rec, &len) == STREAM_RECORD) {
+        if (i >= n || len != v[i].len) {
+            bad++;
+        } else {
+            for (size_t k = 0; k < len; k++)
+                if (((const unsigned char *)rec)[k] != v[i].data[i % 97 == 0 ? len - 1 - k : k]) {
+                    bad++;
+                    break;
+                }
+        }
+        i++;
+    }
+    CHECK(r && i == n && bad == 0, "edited copy: %zu records, %zu wrong", i, bad);
+    stream_reader_close(r);
+
+    /* Cut off inside a block: the tail is copied as it is, and the copy
+     * reads exactly as the original does. */
+    spill(c, fa, la - 1000);
+    CHECK(copy_blocks(c, b, 0) == STREAM_TRUNCATED, "a cut-off stream copies up to its cut");
+    fb = slurp(b, &lb);
+    CHECK(lb == la - 1000 && !memcmp(fa, fb, lb), "the cut-off copy is byte for byte the same");
+    free(fb);
+    r = stream_reader_open(b, err, sizeof err);
+    i = 0;
+    enum stream_status st;
+    while ((st = stream_next(r, &rec, &len)) == STREAM_RECORD)
+        i++;
+    CHECK(st == STREAM_TRUNCATED && i > 0 && i < n, "the copy ends truncated after %zu records", i);
+    stream_reader_close(r);
+
+    /* A damaged block stops the copy. */
+    unsigned char *fd = malloc(la);
+    memcpy(fd, fa, la);
+    fd[la / 2] ^= 0x55;
+    spill(c, fd, la);
+    CHECK(copy_blocks(c, b, 0) == STREAM_CORRUPT, "a damaged stream is refused");
+    free(fd);
+    free(fa);
+    free(a);
+    free(b);
+    free(c);
+    free_records(v, n);
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof(tmp), "%s/rewind-test-stream-XXXXXX",
@@ -680,6 +812,7 @@ int main(void)
     test_small_damage();
     test_kill9();
     test_tracedir();
+    test_block_copy();
     nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
     if (failed) {
         printf("stream: %d checks failed, %d passed\n", failed, passed);
