@@ -138,7 +138,8 @@ static void dump_event(const struct event *ev, uint64_t *args)
     case EV_KERNEL_WRITE: {
         uint32_t cause = ev->u.kwrite.cause;
         printf(" %s", cause == KW_FUTEX_BLOCKED ? "futex-lock-pi-blocked"
-                      : cause == KW_THREAD_EXIT ? "thread-exit" : "unknown-cause");
+                      : cause == KW_THREAD_EXIT ? "thread-exit"
+                      : cause == KW_PROCESS_DEATH ? "process-death" : "unknown-cause");
         const uint8_t *data = ev->region_data;
         for (uint32_t i = 0; i < ev->u.kwrite.nregions; i++) {
             struct ev_region reg;

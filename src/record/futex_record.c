@@ -22,6 +22,14 @@
  *   futex handed over to its next owner) is seen at their exit, where the
  *   syscall table's output regions record it.
  *
+ * - A process that dies (exit_group, its last thread's exit, a fatal
+ *   signal, SIGKILL from a recorded process) holding process-shared robust
+ *   mutexes: the words its threads' robust lists hold in MAP_SHARED memory
+ *   are found, at the entry of the call (or at the signal's delivery), in
+ *   the other recorded processes that map the same object; once every
+ *   thread of the dying process is dead, they are read there and recorded
+ *   for one thread of each such process.
+ *
  * The clear_child_tid word (set_tid_address, CLONE_CHILD_CLEARTID) is
  * zeroed by the kernel as a thread exits; replay lets threads really exit,
  * so the kernel does it there too.  The one exit that replay holds back is
@@ -29,6 +37,7 @@
  * the robust ones. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/futex.h>
 #include <sched.h>
 #include <stdio.h>
@@ -50,6 +59,8 @@ struct exit_word {
     uint64_t addr;
     uint32_t before;
     bool pi_waited; /* a PI futex another thread waits for in FUTEX_LOCK_PI */
+    pid_t via;      /* the thread it is read through (0: the exiting thread's
+                       sibling, at its exit) */
 };
 
 #define MAX_EXIT_WORDS (ROBUST_LIST_LIMIT + 64)
@@ -134,13 +145,14 @@ static long long now_ns(void)
 struct settle {
     long long start;
     int round;
+    int seconds; /* 0: 1 */
 };
 
 static bool keep_waiting(struct settle *s)
 {
     if (!s->round++)
         s->start = now_ns();
-    if (now_ns() - s->start > 1000000000ll)
+    if (now_ns() - s->start > (s->seconds ? s->seconds : 1) * 1000000000ll)
         return false;
     if (s->round < 100) {
         sched_yield();
@@ -175,13 +187,14 @@ static void settle_lock_pi(struct recorder *r, struct rtask *t)
             return;
         }
         char st = task_state(t->tid);
-        if (tracee_read(t->tid, uaddr, &word, 4) != 4)
-            return; /* the call fails with EFAULT */
-        if ((st == 'S' || st == 'D') && (word & FUTEX_WAITERS))
+        bool readable = tracee_read(t->tid, uaddr, &word, 4) == 4; /* else: EFAULT soon */
+        if (readable && (st == 'S' || st == 'D') && (word & FUTEX_WAITERS))
             break;
         if (!keep_waiting(&s)) {
             debug("thread %d: FUTEX_LOCK_PI neither returned nor slept (state %c, word 0x%x)",
                   t->tid, st ? st : '?', word);
+            if (!readable)
+                return;
             break;
         }
     }
@@ -189,24 +202,34 @@ static void settle_lock_pi(struct recorder *r, struct rtask *t)
     write_kernel_write(r, t->tid, KW_FUTEX_BLOCKED, &reg, &word, 1);
 }
 
-static void add_exit_word(struct exit_word *w, int *n, pid_t tid, uint64_t addr, bool pi_waited)
+/* A word list being built: candidates are kept only when their owner (the
+ * tid bits) is the thread whose death the kernel will act on. */
+struct words {
+    struct exit_word *w;
+    int n;
+};
+
+static void add_word(struct words *ws, pid_t reader, uint64_t addr, pid_t owner, bool pi_waited,
+                     pid_t via, uint64_t via_addr)
 {
     uint32_t v;
-    if (*n >= MAX_EXIT_WORDS || addr % 4 || tracee_read(tid, addr, &v, 4) != 4 ||
-        (v & FUTEX_TID_MASK) != (uint32_t)tid)
+    if (ws->n >= MAX_EXIT_WORDS || addr % 4 || tracee_read(reader, addr, &v, 4) != 4 ||
+        (v & FUTEX_TID_MASK) != (uint32_t)owner)
         return;
-    for (int i = 0; i < *n; i++)
-        if (w[i].addr == addr) {
-            w[i].pi_waited |= pi_waited;
+    for (int i = 0; i < ws->n; i++)
+        if (ws->w[i].via == via && ws->w[i].addr == via_addr) {
+            ws->w[i].pi_waited |= pi_waited;
             return;
         }
-    w[(*n)++] = (struct exit_word){addr, v, pi_waited};
+    ws->w[ws->n++] = (struct exit_word){via_addr, v, pi_waited, via};
 }
 
-/* The words t owns on its robust list (the kernel's exit_robust_list(),
+/* The futex words on th's robust list (the kernel's exit_robust_list(),
  * linux/futex.h: struct robust_list_head {list, futex_offset,
- * list_op_pending}; bit 0 of a pointer marks a PI futex). */
-static void robust_words(struct rtask *t, struct exit_word *w, int *n)
+ * list_op_pending}; bit 0 of a pointer marks a PI futex), read through
+ * reader, a thread of the same process.  Calls found(addr) for each. */
+static void walk_robust_list(pid_t th, pid_t reader, void (*found)(void *ctx, uint64_t addr),
+                             void *ctx)
 {
     uint64_t head = 0;
     size_t len = 0;
@@ -215,22 +238,195 @@ static void robust_words(struct rtask *t, struct exit_word *w, int *n)
         int64_t futex_offset;
         uint64_t pending;
     } h;
-    if (syscall(SYS_get_robust_list, t->tid, &head, &len) < 0 || !head || len != sizeof h ||
-        tracee_read(t->tid, head, &h, sizeof h) != sizeof h)
+    if (syscall(SYS_get_robust_list, th, &head, &len) < 0 || !head || len != sizeof h ||
+        tracee_read(reader, head, &h, sizeof h) != sizeof h)
         return;
     uint64_t pending = h.pending & ~1ull;
     uint64_t entry = h.next & ~1ull;
     for (int limit = ROBUST_LIST_LIMIT; entry != head && limit > 0; limit--) {
         uint64_t next;
-        bool more = tracee_read(t->tid, entry, &next, sizeof next) == sizeof next;
+        bool more = tracee_read(reader, entry, &next, sizeof next) == sizeof next;
         if (entry != pending)
-            add_exit_word(w, n, t->tid, entry + h.futex_offset, false);
+            found(ctx, entry + h.futex_offset);
         if (!more)
             break;
         entry = next & ~1ull;
     }
     if (pending)
-        add_exit_word(w, n, t->tid, pending + h.futex_offset, false);
+        found(ctx, pending + h.futex_offset);
+}
+
+struct thread_walk {
+    struct words *ws;
+    pid_t tid;
+};
+
+static void found_own_word(void *ctx, uint64_t addr)
+{
+    struct thread_walk *tw = ctx;
+    add_word(tw->ws, tw->tid, addr, tw->tid, false, 0, addr);
+}
+
+/* t enters exit while other threads of its process live on. */
+static void thread_exit_words(struct recorder *r, struct rtask *t, struct words *ws)
+{
+    struct thread_walk tw = {ws, t->tid};
+    walk_robust_list(t->tid, t->tid, found_own_word, &tw);
+    /* PI futexes it owns that others wait for are handed to a waiter. */
+    for (struct rtask *o = r->tasks; o; o = o->next)
+        if (o->tgid == t->tgid && o->state == RT_IN_KERNEL && is_lock_pi(&o->entry_regs))
+            add_word(ws, t->tid, o->entry_regs.rdi, t->tid, true, 0, o->entry_regs.rdi);
+    /* A leader's exit is held back in replay; its clear_child_tid word
+     * is not (pthread_join on the main thread waits for it). */
+    if (t->tid == t->tgid && t->clear_child_tid) {
+        uint32_t v;
+        if (tracee_read(t->tid, t->clear_child_tid, &v, 4) == 4 && v && ws->n < MAX_EXIT_WORDS)
+            ws->w[ws->n++] = (struct exit_word){t->clear_child_tid, v, false, 0};
+    }
+}
+
+/* A MAP_SHARED mapping, from /proc/TID/maps. */
+struct shared_map {
+    uint64_t start, end, offset, inode;
+    char dev[16];
+};
+
+static int shared_maps(pid_t tid, struct shared_map **out)
+{
+    char path[64], line[4096];
+    snprintf(path, sizeof path, "/proc/%d/maps", tid);
+    FILE *f = fopen(path, "re");
+    int n = 0, cap = 0;
+    *out = NULL;
+    while (f && fgets(line, sizeof line, f)) {
+        struct shared_map m;
+        char perms[8];
+        unsigned long long ino;
+        if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %15s %llu", &m.start, &m.end,
+                   perms, &m.offset, m.dev, &ino) != 6 || perms[3] != 's')
+            continue;
+        m.inode = ino;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            *out = xrealloc(*out, cap * sizeof **out);
+        }
+        (*out)[n++] = m;
+    }
+    if (f)
+        fclose(f);
+    return n;
+}
+
+/* Another recorded process that may see a dying one's shared memory. */
+struct observer {
+    pid_t tgid;
+    pid_t tid; /* one of its threads: the event's, and the one read through */
+    struct shared_map *maps;
+    int nmaps;
+};
+
+struct death_walk {
+    struct recorder *r;
+    struct words *ws;
+    pid_t owner, reader;
+    struct shared_map *maps;
+    int nmaps;
+    struct observer *obs;
+    int nobs;
+};
+
+/* A word on a dying process's robust list: only the copies in memory it
+ * shares with other processes can be seen after its death, there. */
+static void found_shared_word(void *ctx, uint64_t addr)
+{
+    struct death_walk *d = ctx;
+    for (int i = 0; i < d->nmaps; i++) {
+        const struct shared_map *m = &d->maps[i];
+        if (addr < m->start || addr + 4 > m->end)
+            continue;
+        uint64_t file_off = m->offset + (addr - m->start);
+        for (int j = 0; j < d->nobs; j++)
+            for (int k = 0; k < d->obs[j].nmaps; k++) {
+                const struct shared_map *o = &d->obs[j].maps[k];
+                if (o->inode != m->inode || strcmp(o->dev, m->dev) || file_off < o->offset ||
+                    file_off + 4 > o->offset + (o->end - o->start))
+                    continue;
+                uint64_t there = o->start + (file_off - o->offset);
+                bool waited = false;
+                for (struct rtask *w = d->r->tasks; w; w = w->next)
+                    waited |= w->state == RT_IN_KERNEL && is_lock_pi(&w->entry_regs) &&
+                              w->entry_regs.rdi == there && w->tgid == d->obs[j].tgid;
+                add_word(d->ws, d->reader, addr, d->owner, waited, d->obs[j].tid, there);
+            }
+        return;
+    }
+}
+
+/* Every thread of process tgid is about to die (exit_group, the last
+ * thread's exit, a fatal signal, SIGKILL): the words their robust lists
+ * hold in memory shared with other recorded processes, as those see them. */
+static void process_death_words(struct recorder *r, pid_t tgid, struct words *ws)
+{
+    struct rtask *reader = NULL;
+    for (struct rtask *t = r->tasks; t; t = t->next)
+        if (t->tgid == tgid && !t->exiting && task_state(t->tid) != 'Z')
+            reader = t;
+    if (!reader)
+        return;
+    struct death_walk d = {.r = r, .ws = ws, .reader = reader->tid};
+    d.nmaps = shared_maps(reader->tid, &d.maps);
+    if (!d.nmaps)
+        return;
+    d.obs = xcalloc(1, sizeof *d.obs);
+    for (struct rtask *t = r->tasks; t; t = t->next) {
+        bool seen = t->tgid == tgid || t->exiting || t->state == RT_NEW || t->state == RT_UNANNOUNCED;
+        for (int j = 0; j < d.nobs && !seen; j++)
+            seen = d.obs[j].tgid == t->tgid;
+        if (seen)
+            continue;
+        struct observer o = {.tgid = t->tgid, .tid = t->tid};
+        o.nmaps = shared_maps(t->tid, &o.maps);
+        if (!o.nmaps) {
+            free(o.maps);
+            continue;
+        }
+        d.obs = xrealloc(d.obs, (d.nobs + 1) * sizeof *d.obs);
+        d.obs[d.nobs++] = o;
+    }
+    for (struct rtask *t = r->tasks; t && d.nobs; t = t->next)
+        if (t->tgid == tgid) {
+            d.owner = t->tid;
+            walk_robust_list(t->tid, reader->tid, found_shared_word, &d);
+        }
+    for (int j = 0; j < d.nobs; j++)
+        free(d.obs[j].maps);
+    free(d.obs);
+    free(d.maps);
+}
+
+static void set_words(struct rtask *t, struct words *ws, int kind, pid_t tgid)
+{
+    if (!ws->n) {
+        free(ws->w);
+        return;
+    }
+    free(t->exit_words);
+    t->exit_words = ws->w;
+    t->nexit_words = ws->n;
+    t->settle = kind;
+    t->dying_tgid = tgid;
+}
+
+static struct words new_words(void)
+{
+    return (struct words){xmalloc((MAX_EXIT_WORDS + 1) * sizeof(struct exit_word)), 0};
+}
+
+static void prepare_process_death(struct recorder *r, struct rtask *t, pid_t tgid)
+{
+    struct words ws = new_words();
+    process_death_words(r, tgid, &ws);
+    set_words(t, &ws, SETTLE_PROCESS_DEATH, tgid);
 }
 
 void kernel_writes_clone(struct rtask *parent, struct rtask *child, uint64_t flags)
@@ -244,83 +440,148 @@ void kernel_writes_clone(struct rtask *parent, struct rtask *child, uint64_t fla
     child->clear_child_tid = flags & CLONE_CHILD_CLEARTID ? ctid : 0;
 }
 
-void kernel_writes_prepare(struct recorder *r, struct rtask *t)
+/* The process a kill(2)-like call sends SIGKILL to, or 0.  (Other fatal
+ * signals are seen at their delivery.) */
+static pid_t sigkill_target(struct recorder *r, const regs_t *e)
 {
-    if (t->entry_regs.orig_rax == SYS_set_tid_address)
-        t->clear_child_tid = t->entry_regs.rdi;
-    if (t->entry_regs.orig_rax != SYS_exit)
-        return;
-    t->exiting = true;
-    free(t->exit_words);
-    t->exit_words = NULL;
-    t->nexit_words = 0;
-    if (!sibling(r, t))
-        return; /* its process ends with it: nobody sees the words */
-    struct exit_word *w = xmalloc((MAX_EXIT_WORDS + 1) * sizeof *w);
-    int n = 0;
-    robust_words(t, w, &n);
-    /* PI futexes it owns that others wait for are handed to a waiter. */
-    for (struct rtask *o = r->tasks; o; o = o->next)
-        if (o->tgid == t->tgid && o->state == RT_IN_KERNEL && is_lock_pi(&o->entry_regs))
-            add_exit_word(w, &n, t->tid, o->entry_regs.rdi, true);
-    /* A leader's exit is held back in replay; its clear_child_tid word
-     * is not (pthread_join on the main thread waits for it). */
-    if (t->tid == t->tgid && t->clear_child_tid) {
-        uint32_t v;
-        if (tracee_read(t->tid, t->clear_child_tid, &v, 4) == 4 && v)
-            w[n++] = (struct exit_word){t->clear_child_tid, v, false};
+    struct rtask *t = NULL;
+    switch (e->orig_rax) {
+    case SYS_kill:
+        return (int)e->rsi == SIGKILL && (pid_t)e->rdi > 0 ? (pid_t)e->rdi : 0;
+    case SYS_tkill:
+        if ((int)e->rsi != SIGKILL)
+            return 0;
+        for (t = r->tasks; t && t->tid != (pid_t)e->rdi; t = t->next)
+            ;
+        return t ? t->tgid : 0;
+    case SYS_tgkill:
+        return (int)e->rdx == SIGKILL && (pid_t)e->rdi > 0 ? (pid_t)e->rdi : 0;
     }
-    t->exit_words = w;
-    t->nexit_words = n;
+    return 0;
 }
 
-/* t, exiting, was just resumed: once it is dead, the words it owned hold
- * what the kernel made of them. */
-static void settle_exit(struct recorder *r, struct rtask *t)
+void kernel_writes_prepare(struct recorder *r, struct rtask *t)
+{
+    long nr = t->entry_regs.orig_rax;
+    t->settle = SETTLE_NONE;
+    if (nr == SYS_set_tid_address)
+        t->clear_child_tid = t->entry_regs.rdi;
+    if (is_lock_pi(&t->entry_regs)) {
+        t->settle = SETTLE_LOCK_PI;
+    } else if (nr == SYS_exit && sibling(r, t)) {
+        t->exiting = true;
+        struct words ws = new_words();
+        thread_exit_words(r, t, &ws);
+        set_words(t, &ws, SETTLE_THREAD_EXIT, t->tgid);
+    } else if (nr == SYS_exit || nr == SYS_exit_group) {
+        prepare_process_death(r, t, t->tgid);
+        t->exiting = true;
+    } else {
+        pid_t victim = sigkill_target(r, &t->entry_regs);
+        if (victim)
+            prepare_process_death(r, t, victim);
+    }
+}
+
+static bool fatal_by_default(int sig)
+{
+    switch (sig) {
+    case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+        return false;
+    default:
+        return true;
+    }
+}
+
+void kernel_writes_signal(struct recorder *r, struct rtask *t)
+{
+    int sig = t->pending_sig;
+    t->settle = SETTLE_NONE;
+    if (!sig || !fatal_by_default(sig))
+        return;
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", t->tid);
+    FILE *f = fopen(path, "re");
+    bool handled = false;
+    unsigned long long bits;
+    while (f && fgets(line, sizeof line, f))
+        if ((sscanf(line, "SigIgn: %llx", &bits) == 1 || sscanf(line, "SigCgt: %llx", &bits) == 1) &&
+            (bits >> (sig - 1) & 1))
+            handled = true;
+    if (f)
+        fclose(f);
+    if (!handled)
+        prepare_process_death(r, t, t->tgid);
+}
+
+/* Waits until the kernel is done with the dying: t (a thread's exit) or
+ * every thread of process tgid. */
+static void wait_dead(struct recorder *r, struct rtask *t, bool whole_process)
+{
+    /* A process being killed dies, core dump or not: it may take longer. */
+    struct settle wait = {.seconds = whole_process ? 10 : 1};
+    for (;;) {
+        bool all_dead = true;
+        for (struct rtask *o = r->tasks; o && all_dead; o = o->next) {
+            if (whole_process ? o->tgid != t->dying_tgid : o != t)
+                continue;
+            char st = task_state(o->tid);
+            all_dead = st == 'Z' || st == 'X' || !st || (!whole_process && stop_pending(o->tid));
+        }
+        if (all_dead)
+            return;
+        if (!keep_waiting(&wait)) {
+            debug("thread %d: the kernel is not done with the exit", t->tid);
+            return;
+        }
+    }
+}
+
+/* t's exit, or its process's death, was just set off: once the kernel is
+ * done, the words hold what it made of them. */
+static void settle_exit(struct recorder *r, struct rtask *t, bool whole)
 {
     struct exit_word *w = t->exit_words;
     int n = t->nexit_words;
     t->exit_words = NULL;
     t->nexit_words = 0;
-    struct rtask *s = n ? sibling(r, t) : NULL;
-    if (!s) {
-        free(w);
-        return;
-    }
-    struct settle wait = {0};
-    for (;;) {
-        char st = task_state(t->tid);
-        if (st == 'Z' || st == 'X' || !st || stop_pending(t->tid))
-            break;
-        if (!keep_waiting(&wait)) {
-            debug("thread %d: still not dead after its exit (state %c)", t->tid, st);
-            break;
-        }
-    }
+    struct rtask *s = whole ? NULL : sibling(r, t);
+    if (whole || s)
+        wait_dead(r, t, whole);
+    /* Grouped by the thread the words are read through: 0 for a thread's
+     * exit (a sibling), an observer's thread for a process's death. */
     struct ev_region *regions = xmalloc(n * sizeof *regions);
     uint32_t *words = xmalloc(n * sizeof *words);
-    uint32_t k = 0;
     for (int i = 0; i < n; i++) {
-        uint32_t v = w[i].before;
-        struct settle handover = {0};
-        for (;;) {
-            if (tracee_read(s->tid, w[i].addr, &v, 4) != 4) {
-                v = w[i].before; /* unmapped since: nothing to see */
-                break;
+        pid_t key = w[i].via;
+        if (key == -1)
+            continue;
+        pid_t via = key ? key : s ? s->tid : 0;
+        uint32_t k = 0;
+        for (int j = i; j < n; j++) {
+            if (w[j].via != key)
+                continue;
+            w[j].via = -1; /* done */
+            uint32_t v = w[j].before;
+            struct settle handover = {0};
+            while (via && tracee_read(via, w[j].addr, &v, 4) == 4) {
+                /* A PI futex with a waiter: the kernel gave it to the
+                 * waiter, which writes its tid as it wakes (in its context). */
+                uint32_t owner = v & FUTEX_TID_MASK;
+                if (!w[j].pi_waited || (owner && owner != (w[j].before & FUTEX_TID_MASK)) ||
+                    !keep_waiting(&handover))
+                    break;
             }
-            /* A PI futex with a waiter: the kernel gave the lock to the
-             * waiter, which writes its tid as it wakes (in its context). */
-            uint32_t owner = v & FUTEX_TID_MASK;
-            if (!w[i].pi_waited || (owner && owner != (uint32_t)t->tid) || !keep_waiting(&handover))
-                break;
+            if (v != w[j].before) {
+                regions[k] = (struct ev_region){w[j].addr, 4};
+                words[k++] = v;
+            }
         }
-        if (v != w[i].before) {
-            regions[k] = (struct ev_region){w[i].addr, 4};
-            words[k++] = v;
-        }
+        if (k)
+            write_kernel_write(r, whole ? via : t->tid, whole ? KW_PROCESS_DEATH : KW_THREAD_EXIT,
+                               regions, words, k);
     }
-    if (k)
-        write_kernel_write(r, t->tid, KW_THREAD_EXIT, regions, words, k);
     free(regions);
     free(words);
     free(w);
@@ -328,8 +589,10 @@ static void settle_exit(struct recorder *r, struct rtask *t)
 
 void kernel_writes_settle(struct recorder *r, struct rtask *t)
 {
-    if (is_lock_pi(&t->entry_regs) && t->state == RT_IN_KERNEL)
+    int kind = t->settle;
+    t->settle = SETTLE_NONE;
+    if (kind == SETTLE_LOCK_PI && t->state == RT_IN_KERNEL)
         settle_lock_pi(r, t);
-    else if (t->entry_regs.orig_rax == SYS_exit)
-        settle_exit(r, t);
+    else if (kind == SETTLE_THREAD_EXIT || kind == SETTLE_PROCESS_DEATH)
+        settle_exit(r, t, kind == SETTLE_PROCESS_DEATH);
 }

@@ -498,8 +498,10 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
         bool go_on = record_signal_stop(r, t, s.sig);
         user_run_end(t);
         if (go_on) {
+            kernel_writes_signal(r, t);
             user_run_begin(r, t);
             resume(t, RT_RUNNING);
+            kernel_writes_settle(r, t);
         } else {
             t->state = RT_READY;
         }

@@ -59,7 +59,9 @@ struct rtask {
     bool held;            /* a stop waiting for vfork_child (held_status) */
     int held_status;
     /* Futex words the kernel writes itself (record/futex_record.c). */
-    bool exiting;         /* it entered exit */
+    bool exiting;         /* it entered exit or exit_group */
+    int settle;           /* SETTLE_*: what to wait for once resumed */
+    pid_t dying_tgid;     /* SETTLE_PROCESS_DEATH: whose */
     uint64_t clear_child_tid;      /* set_tid_address, CLONE_CHILD_CLEARTID */
     struct exit_word *exit_words;  /* words its exit may change */
     int nexit_words;
@@ -131,6 +133,9 @@ bool syscall_may_block(struct recorder *r, const struct rtask *t);
 /* At a syscall entry, before t is resumed into it, and just after. */
 void kernel_writes_prepare(struct recorder *r, struct rtask *t);
 void kernel_writes_settle(struct recorder *r, struct rtask *t);
+enum { SETTLE_NONE, SETTLE_LOCK_PI, SETTLE_THREAD_EXIT, SETTLE_PROCESS_DEATH };
+/* Before t is resumed with t->pending_sig (then kernel_writes_settle). */
+void kernel_writes_signal(struct recorder *r, struct rtask *t);
 /* A new task: the word the kernel clears at its exit (CLONE_CHILD_CLEARTID). */
 void kernel_writes_clone(struct rtask *parent, struct rtask *child, uint64_t flags);
 /* record/syscall_record.c */

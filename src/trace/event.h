@@ -140,6 +140,8 @@ enum kernel_write_cause {
     KW_THREAD_EXIT,       /* it exited: FUTEX_OWNER_DIED in the words of its
                              robust list, PI futexes handed to a waiter, a
                              leader's clear_child_tid word */
+    KW_PROCESS_DEATH,     /* a process sharing memory with the thread's died:
+                             FUTEX_OWNER_DIED from its threads' robust lists */
 };
 
 /* Memory the kernel wrote at this point of the thread's sequence, which
