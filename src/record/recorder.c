@@ -465,7 +465,12 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
             return;
         }
         if (s.sig == SIGSTOP) {
-            int how = user_run_sigstop(r, t);
+            int later;
+            int how = user_run_sigstop(r, t, &later);
+            if (how == STOPPED_ELSEWHERE) {
+                handle_stop(r, tid, later);
+                return;
+            }
             if (how == STOPPED_RESUME) {
                 resume(t, t->state);
                 return;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "arch/regs.h"
+#include "trace/event.h"
 
 struct record_options {
     const char *exe;        /* as the user gave it (resolved through PATH) */
@@ -53,6 +54,9 @@ struct rtask {
     bool anchored;        /* a peek found anchor_regs in this run ... */
     regs_t anchor_regs;
     int anchor_fd;        /* ... and counts executions of its address */
+    uint64_t anchor_base; /* the count at the anchor (record/anchor_memory.c) */
+    uint32_t anchor_nwords; /* memory that tells the anchor's iteration */
+    struct ev_word anchor_words[POS_MAX_WORDS];
     int nhot;             /* learned loop addresses, counted from each resume */
     uint64_t hot_addr[4], hot_base[4];
     int hot_fd[4];
@@ -112,8 +116,17 @@ void user_run_peek_due(struct recorder *r);
 /* A SIGSTOP stop of t: not ours (STOPPED_FOREIGN: a real signal), our
  * peek or a late one (STOPPED_RESUME: the run goes on), or a preemption
  * (STOPPED_PREEMPTED: recorded; t is to wait while others run). */
-enum { STOPPED_FOREIGN, STOPPED_RESUME, STOPPED_PREEMPTED };
-int user_run_sigstop(struct recorder *r, struct rtask *t);
+enum { STOPPED_FOREIGN, STOPPED_RESUME, STOPPED_PREEMPTED, STOPPED_ELSEWHERE };
+/* STOPPED_ELSEWHERE: t ran on (record/anchor_memory.c) and stopped again
+ * with *status, which is to be handled as any stop. */
+int user_run_sigstop(struct recorder *r, struct rtask *t, int *status);
+/* record/anchor_memory.c: t stopped at a new anchor (t->anchor_regs,
+ * counted by t->anchor_fd): lets it run on to learn the memory that tells
+ * the anchor's iteration apart, and moves the anchor there (ANCHOR_MOVED);
+ * or leaves it (ANCHOR_AT_PEEK, or ANCHOR_OTHER_STOP: another stop came,
+ * *status).  Either way t->anchor_regs is what replay is to look for. */
+enum { ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP };
+int anchor_fingerprint(struct rtask *t, int *status);
 /* record/recorder.c: the next pseudo-random number of --chaos. */
 uint64_t chaos_random(struct recorder *r);
 struct ev_position;

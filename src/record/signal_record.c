@@ -52,7 +52,7 @@ bool record_signal_stop(struct recorder *r, struct rtask *t, int sig)
         e.flags |= SIGF_SYNC;
     else if (user_run_position(t, &e.regs, &e.pos))
         e.flags |= SIGF_IN_CODE;
-    event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e, NULL, 0);
+    event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e - EV_POSITION_UNUSED(&e.pos), NULL, 0);
     r->nevents++;
     t->pending_sig = sig;
     return true;

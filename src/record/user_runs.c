@@ -142,7 +142,17 @@ void user_run_peek_due(struct recorder *r)
     }
 }
 
-int user_run_sigstop(struct recorder *r, struct rtask *t)
+/* Whether a hot address has been executed in this run: then every later
+ * event is counted from the resume and an anchor would not be used. */
+static bool hot_counted(const struct rtask *t)
+{
+    for (int i = 0; i < t->nhot; i++)
+        if (t->hot_fd[i] >= 0 && hwbp_read(t->hot_fd[i]) != t->hot_base[i])
+            return true;
+    return false;
+}
+
+int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
 {
     int intent = t->stop_sent;
     if (!intent)
@@ -156,7 +166,7 @@ int user_run_sigstop(struct recorder *r, struct rtask *t)
          * restarts it only because a signal came; replay must see one. */
         struct ev_signal e = {.signo = SIGSTOP, .flags = SIGF_DISCARD, .regs = now};
         e.info.si_signo = SIGSTOP;
-        event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e, NULL, 0);
+        event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e - EV_POSITION_UNUSED(&e.pos), NULL, 0);
         r->nevents++;
         t->restartable = false;
         return STOPPED_RESUME;
@@ -175,22 +185,26 @@ int user_run_sigstop(struct recorder *r, struct rtask *t)
         }
         struct ev_preempt p = {.regs = now};
         if (user_run_position(t, &now, &p.pos)) {
-            event_write(r->events, EV_PREEMPT, t->tid, &p, sizeof p, NULL, 0);
+            event_write(r->events, EV_PREEMPT, t->tid, &p, sizeof p - EV_POSITION_UNUSED(&p.pos), NULL, 0);
             r->nevents++;
         }
         return STOPPED_PREEMPTED;
     }
     t->peek_regs = now;
     t->peeked = true;
+    if (has_company(r, t))
+        arm_timer(r, t, slice_ns(r), PHASE_SLICE);
     if (r->timers_used && !t->anchored && !regs_match(&now, &t->resume_regs, why, sizeof why)) {
         t->anchor_fd = hwbp_open(t->tid, now.rip, 0);
         if (t->anchor_fd >= 0) {
             t->anchored = true;
             t->anchor_regs = now;
+            t->anchor_base = 0;
+            t->anchor_nwords = 0;
+            if (!hot_counted(t) && anchor_fingerprint(t, status) == ANCHOR_OTHER_STOP)
+                return STOPPED_ELSEWHERE;
         }
     }
-    if (has_company(r, t))
-        arm_timer(r, t, slice_ns(r), PHASE_SLICE);
     return STOPPED_RESUME;
 }
 
@@ -236,7 +250,9 @@ bool user_run_position(struct rtask *t, const regs_t *regs, struct ev_position *
         pos->anchored = 1;
         pos->anchor_regs = t->anchor_regs;
         pos->count_addr = t->anchor_regs.rip;
-        pos->count = hwbp_read(t->anchor_fd);
+        pos->count = hwbp_read(t->anchor_fd) - t->anchor_base;
+        pos->nwords = t->anchor_nwords;
+        memcpy(pos->words, t->anchor_words, sizeof pos->words);
     }
     if (t->anchored)
         learn_hot(t, t->anchor_regs.rip);
