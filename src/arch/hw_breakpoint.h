@@ -4,6 +4,7 @@
  * counter with no period just counts executions, without stopping. */
 #pragma once
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -15,3 +16,12 @@
 int hwbp_open(pid_t tid, uint64_t addr, uint64_t period);
 /* Executions counted so far (including the one a period stop stopped at). */
 uint64_t hwbp_read(int fd);
+
+/* A clock of the thread's own CPU time (perf PERF_COUNT_SW_TASK_CLOCK, a
+ * software event: no PMU needed) that, while started, sends the thread sig
+ * every ns nanoseconds it runs in user mode, however busy the machine and
+ * whether or not the tracer gets the CPU.  Opened stopped; -1 on failure. */
+int clock_open(pid_t tid, uint64_t ns, int sig);
+/* Starts it for a full period of ns. */
+bool clock_start(int fd, uint64_t ns);
+void clock_stop(int fd);

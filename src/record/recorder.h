@@ -57,6 +57,7 @@ struct rtask {
     uint64_t anchor_base; /* the count at the anchor (record/anchor_memory.c) */
     uint32_t anchor_nwords; /* memory that tells the anchor's iteration */
     struct ev_word anchor_words[POS_MAX_WORDS];
+    int clock_fd;         /* its CPU clock, which sends a peek's SIGSTOP */
     int nhot;             /* learned loop addresses, counted from each resume */
     uint64_t hot_addr[4], hot_base[4];
     int hot_fd[4];
@@ -92,6 +93,7 @@ struct recorder {
     long long last_flush_ns;
     bool timers_used;       /* a task armed a timer: signals may land in code */
     bool has_peek_timer;
+    bool no_clock_peek;     /* perf cannot give a thread its own CPU clock */
     timer_t peek_timer;
     pid_t peek_tid;         /* the task the armed timer is for, and its run */
     unsigned peek_seq;

@@ -18,6 +18,7 @@
  *     resume.
  * Peeks cost one stop and record nothing.  Details: docs/async-events.md. */
 #include <errno.h>
+#include <sys/ptrace.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -80,6 +81,33 @@ static void arm_hot_counters(struct rtask *t)
     }
 }
 
+/* Where a timer may interrupt the run, the thread's own CPU clock sends
+ * the peek's SIGSTOP: on a busy machine the recorder's timer can wake it
+ * milliseconds late, after the timer's signal, and the anchor would then
+ * come too late to be of use (or be found by replay at the cost of a stop
+ * per iteration of those milliseconds). */
+static bool start_clock_peek(struct recorder *r, struct rtask *t)
+{
+    if (r->no_clock_peek)
+        return false;
+    if (t->clock_fd < 0)
+        t->clock_fd = clock_open(t->tid, PEEK_DELAY_NS, SIGSTOP);
+    if (t->clock_fd < 0 || !clock_start(t->clock_fd, PEEK_DELAY_NS)) {
+        debug("no CPU clock for peeks (%s): the recorder's timer peeks", strerror(errno));
+        r->no_clock_peek = true;
+        return false;
+    }
+    return true;
+}
+
+/* Whether t's SIGSTOP stop is the one its CPU clock sent. */
+static bool clock_peeked(struct rtask *t)
+{
+    siginfo_t si;
+    return t->clock_fd >= 0 && ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
+           (si.si_code == POLL_IN || si.si_code == POLL_HUP) && si.si_fd == t->clock_fd;
+}
+
 void user_run_begin(struct recorder *r, struct rtask *t)
 {
     regs_get(t->tid, &t->resume_regs);
@@ -89,13 +117,16 @@ void user_run_begin(struct recorder *r, struct rtask *t)
     t->peeked = false;
     if (r->timers_used)
         arm_hot_counters(t);
-    if (r->timers_used || has_company(r, t))
-        arm_timer(r, t, PEEK_DELAY_NS, PHASE_PEEK);
+    if ((r->timers_used && start_clock_peek(r, t)) || !(r->timers_used || has_company(r, t)))
+        return;
+    arm_timer(r, t, PEEK_DELAY_NS, PHASE_PEEK);
 }
 
 void user_run_end(struct rtask *t)
 {
     t->in_user = false;
+    if (t->clock_fd >= 0)
+        clock_stop(t->clock_fd);
     if (t->anchored) {
         close(t->anchor_fd);
         t->anchored = false;
@@ -108,6 +139,9 @@ void user_run_forget(struct rtask *t)
     for (int i = 0; i < t->nhot; i++)
         if (t->hot_fd[i] >= 0)
             close(t->hot_fd[i]);
+    if (t->clock_fd >= 0)
+        close(t->clock_fd);
+    t->clock_fd = -1;
     t->nhot = 0;
 }
 
@@ -155,6 +189,10 @@ static bool hot_counted(const struct rtask *t)
 int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
 {
     int intent = t->stop_sent;
+    if (!intent && clock_peeked(t)) {
+        clock_stop(t->clock_fd); /* one peek a run */
+        intent = STOP_FOR_PEEK;
+    }
     if (!intent)
         return STOPPED_FOREIGN;
     t->stop_sent = 0;
@@ -194,7 +232,8 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
     t->peeked = true;
     if (has_company(r, t))
         arm_timer(r, t, slice_ns(r), PHASE_SLICE);
-    if (r->timers_used && !t->anchored && !regs_match(&now, &t->resume_regs, why, sizeof why)) {
+    if (r->timers_used && t->in_user && !t->anchored &&
+        !regs_match(&now, &t->resume_regs, why, sizeof why)) {
         t->anchor_fd = hwbp_open(t->tid, now.rip, 0);
         if (t->anchor_fd >= 0) {
             t->anchored = true;
