@@ -30,6 +30,7 @@
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arch/hw_breakpoint.h"
@@ -48,6 +49,8 @@
 
 struct run {
     uint64_t addr, len; /* present pages, contiguous */
+    uint64_t off;       /* where its bytes are in the snapshot */
+    bool readable;      /* process_vm_readv could read it */
 };
 
 struct snapshot {
@@ -82,7 +85,15 @@ static struct region *writable_regions(pid_t tid, uint64_t rsp, size_t *n)
     while (fgets(line, sizeof line, f)) {
         unsigned long lo, hi;
         char perms[8];
-        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || perms[1] != 'w')
+        int name = 0;
+        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms, &name) < 3 ||
+            perms[1] != 'w')
+            continue;
+        /* A device's memory (a frame buffer, registers) is not the
+         * program's state, and reading it may do something. */
+        const char *file = name ? line + name : "";
+        if (!strncmp(file, "/dev/", 5) && strncmp(file, "/dev/shm/", 9) &&
+            strncmp(file, "/dev/zero", 9))
             continue;
         if (*n == cap)
             v = xrealloc(v, (cap *= 2) * sizeof *v);
@@ -110,28 +121,44 @@ static void add_page(struct snapshot *s, uint64_t addr)
             s->cap = s->cap ? 2 * s->cap : 64;
             s->runs = xrealloc(s->runs, s->cap * sizeof *s->runs);
         }
-        s->runs[s->nruns++] = (struct run){addr, PAGE};
+        s->runs[s->nruns++] = (struct run){.addr = addr, .len = PAGE, .off = s->pages * PAGE};
     }
     s->pages++;
 }
 
-/* Reads runs [i, j) of s into buf (their bytes one after another). */
-static bool read_runs(pid_t tid, const struct snapshot *s, size_t i, size_t j, uint8_t *buf)
+static bool read_run(pid_t tid, const struct run *r, uint8_t *buf)
 {
-    size_t off = 0;
-    while (i < j) {
+    struct iovec local = {buf + r->off, r->len};
+    struct iovec remote = {(void *)(uintptr_t)r->addr, r->len};
+    return process_vm_readv(tid, &local, 1, &remote, 1, 0) == (ssize_t)r->len;
+}
+
+/* Reads the readable runs of s into buf (at their offsets), many in one
+ * call; a run that cannot be read becomes unreadable (first) or is
+ * skipped (later). */
+static void read_runs(pid_t tid, struct snapshot *s, uint8_t *buf, bool first)
+{
+    for (size_t i = 0; i < s->nruns;) {
         struct iovec local[256], remote[256];
-        size_t k = 0, want = 0;
-        for (; i < j && k < 256; i++, k++) {
-            local[k] = (struct iovec){buf + off, s->runs[i].len};
-            remote[k] = (struct iovec){(void *)(uintptr_t)s->runs[i].addr, s->runs[i].len};
-            off += s->runs[i].len;
-            want += s->runs[i].len;
+        size_t k = 0, want = 0, from = i;
+        for (; i < s->nruns && k < 256; i++) {
+            struct run *r = &s->runs[i];
+            if (!first && !r->readable)
+                continue;
+            local[k] = (struct iovec){buf + r->off, r->len};
+            remote[k] = (struct iovec){(void *)(uintptr_t)r->addr, r->len};
+            want += r->len;
+            k++;
         }
-        if (process_vm_readv(tid, local, k, remote, k, 0) != (ssize_t)want)
-            return false;
+        if (k && process_vm_readv(tid, local, k, remote, k, 0) == (ssize_t)want) {
+            for (size_t j = from; j < i; j++)
+                s->runs[j].readable |= first;
+            continue;
+        }
+        for (size_t j = from; j < i; j++) /* one at a time, to find the bad ones */
+            if (first || s->runs[j].readable)
+                s->runs[j].readable = read_run(tid, &s->runs[j], buf);
     }
-    return true;
 }
 
 /* The present pages of the writable mappings (pagemap bit 63) and their
@@ -170,23 +197,23 @@ static bool snapshot_take(pid_t tid, uint64_t rsp, struct snapshot *s)
     close(fd);
     free(reg);
     s->bytes = xmalloc(s->pages * PAGE + 1);
-    return read_runs(tid, s, 0, s->nruns, s->bytes);
+    read_runs(tid, s, s->bytes, true);
+    return true;
 }
 
 /* The words that differ between the snapshot and memory now: addresses
- * and current values, at most MAX_CANDIDATES. */
-static int snapshot_diff(pid_t tid, const struct snapshot *s, struct ev_word *out)
+ * and current values, at most MAX_CANDIDATES (the first, in the order of
+ * the snapshot: the stack's mapping first). */
+static int snapshot_diff(pid_t tid, struct snapshot *s, struct ev_word *out)
 {
     int n = 0;
     uint8_t *now = xmalloc(s->pages * PAGE + 1);
-    if (!read_runs(tid, s, 0, s->nruns, now)) {
-        free(now);
-        return -1;
-    }
-    size_t off = 0;
-    for (size_t i = 0; i < s->nruns && n < MAX_CANDIDATES; off += s->runs[i].len, i++) {
+    read_runs(tid, s, now, false);
+    for (size_t i = 0; i < s->nruns && n < MAX_CANDIDATES; i++) {
+        if (!s->runs[i].readable)
+            continue;
         for (uint64_t p = 0; p < s->runs[i].len && n < MAX_CANDIDATES; p += PAGE) {
-            const uint8_t *was = s->bytes + off + p, *is = now + off + p;
+            const uint8_t *was = s->bytes + s->runs[i].off + p, *is = now + s->runs[i].off + p;
             if (!memcmp(was, is, PAGE))
                 continue;
             for (uint64_t w = 0; w < PAGE && n < MAX_CANDIDATES; w += 8) {
@@ -229,13 +256,14 @@ static bool same_but_flags(const regs_t *a, const regs_t *b)
 /* Runs t on to the next execution of want.rip with want's registers but
  * for the flags.  Returns 1 there (regs filled), 0 when it gave up (t
  * stopped at a later execution with other registers), -1 when another
- * stop came (*status). */
+ * stop came (*status).  *sig: the signal to resume t with (then 0). */
 static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits, regs_t *regs,
-                         int *status)
+                         int *sig, int *status)
 {
     for (int misses = 0; misses < MAX_MISSES; misses++) {
-        if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0)
+        if (ptrace(PTRACE_SYSCALL, t->tid, 0, *sig) < 0)
             die_errno("cannot resume thread %d", t->tid);
+        *sig = 0;
         *status = wait_for(t->tid);
         struct stop s;
         stop_classify(t->tid, *status, &s);
@@ -253,10 +281,30 @@ static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits,
     return 0;
 }
 
-int anchor_fingerprint(struct rtask *t, int *status)
+static long long now_us(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000ll + ts.tv_nsec / 1000;
+}
+
+int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
+{
+    long long start = debug_enabled ? now_us() : 0;
     regs_t at = t->anchor_regs;
-    /* The peek stopped before the instruction at the anchor: with RF set
+    /* Every signal but the breakpoint's waits meanwhile: one that comes
+     * (a timer's) is delivered where the thread ends up, the new anchor,
+     * which is as good a point as any for an asynchronous signal.  So does
+     * held_sig: resumed with while blocked, it is queued again. */
+    uint64_t mask, only_bp = ~(1ull << (HWBP_SIGNAL - 1));
+    if (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof mask, &mask) < 0)
+        return ANCHOR_NOT_TRIED;
+    int fd = hwbp_open(t->tid, at.rip, 1);
+    if (fd < 0)
+        return ANCHOR_NOT_TRIED;
+    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof only_bp, &only_bp);
+
+    /* The thread stopped before the instruction at the anchor: with RF set
      * it runs without a breakpoint firing there, so the breakpoint's first
      * stop is a later execution (and the anchor's counter, armed just now,
      * counts only those too; replay gives the anchor this RF). */
@@ -264,34 +312,21 @@ int anchor_fingerprint(struct rtask *t, int *status)
     regs_set(t->tid, &at);
     t->anchor_regs = at;
 
-    /* Every signal but the breakpoint's waits meanwhile: one that comes
-     * (a timer's) is delivered where the thread ends up, the new anchor,
-     * which is as good a point as any for an asynchronous signal. */
-    uint64_t mask, only_bp = ~(1ull << (HWBP_SIGNAL - 1));
-    if (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof mask, &mask) < 0)
-        return ANCHOR_AT_PEEK;
-    int fd = hwbp_open(t->tid, at.rip, 1);
-    if (fd < 0)
-        return ANCHOR_AT_PEEK;
-    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof only_bp, &only_bp);
-
     int how = ANCHOR_AT_PEEK, hits = 0, rc;
     struct snapshot snap = {0};
     struct ev_word cand[MAX_CANDIDATES];
     uint64_t now[MAX_CANDIDATES];
     regs_t m1, m2, m3;
-    if ((rc = run_to_repeat(t, fd, &at, &hits, &m1, status)) <= 0)
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m1, &held_sig, status)) <= 0)
         goto out;
     bool busy = other_task_reports();
     if (!snapshot_take(t->tid, at.rsp, &snap))
         goto out;
-    if ((rc = run_to_repeat(t, fd, &at, &hits, &m2, status)) <= 0)
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m2, &held_sig, status)) <= 0)
         goto out;
     uint64_t base2 = hwbp_read(t->anchor_fd);
     int n = snapshot_diff(t->tid, &snap, cand);
-    if (n < 0)
-        goto out;
-    if ((rc = run_to_repeat(t, fd, &at, &hits, &m3, status)) <= 0)
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m3, &held_sig, status)) <= 0)
         goto out;
     busy = busy || other_task_reports();
     for (int i = 0; i < n; i++)
@@ -320,10 +355,10 @@ int anchor_fingerprint(struct rtask *t, int *status)
     }
     how = ANCHOR_MOVED;
 out:
-    debug("anchor at 0x%llx: %d stops, %s, %u words, %zu pages compared, base %llu",
+    debug("anchor at 0x%llx: %d stops, %s, %u words, %zu pages compared, %lld us",
           (unsigned long long)at.rip, hits,
           how == ANCHOR_MOVED ? "moved" : rc < 0 ? "another stop came" : "left at the peek",
-          t->anchor_nwords, snap.pages, (unsigned long long)t->anchor_base);
+          t->anchor_nwords, snap.pages, debug_enabled ? now_us() - start : 0);
     close(fd);
     ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
     free(snap.runs);

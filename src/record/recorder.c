@@ -482,14 +482,18 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
                 return;
             }
         }
-        bool go_on = record_signal_stop(r, t, s.sig);
-        user_run_end(t);
-        if (go_on) {
-            user_run_begin(r, t);
-            resume(t, RT_RUNNING);
-        } else {
-            t->state = RT_READY;
+        int later;
+        switch (record_signal_stop(r, t, s.sig, &later)) {
+        case SIGNAL_HELD:
+            resume(t, RT_RUNNING); /* the same run goes on */
+            return;
+        case SIGNAL_ELSEWHERE:
+            handle_stop(r, tid, later);
+            return;
         }
+        user_run_end(t);
+        user_run_begin(r, t);
+        resume(t, RT_RUNNING);
         return;
     }
 }

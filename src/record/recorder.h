@@ -126,9 +126,18 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status);
  * counted by t->anchor_fd): lets it run on to learn the memory that tells
  * the anchor's iteration apart, and moves the anchor there (ANCHOR_MOVED);
  * or leaves it (ANCHOR_AT_PEEK, or ANCHOR_OTHER_STOP: another stop came,
- * *status).  Either way t->anchor_regs is what replay is to look for. */
-enum { ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP };
-int anchor_fingerprint(struct rtask *t, int *status);
+ * *status).  Either way t->anchor_regs is what replay is to look for.
+ * held_sig: t is at the delivery of that signal, which is to wait (queued
+ * again, blocked) until the end; ANCHOR_NOT_TRIED: t was not resumed. */
+enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP };
+int anchor_fingerprint(struct rtask *t, int held_sig, int *status);
+/* A signal sig landing in t's code before its run has an anchor (within
+ * the first 30 us): makes the anchor here, with its memory fingerprint,
+ * while the signal waits.  HOLD_NO: record it now; HOLD_RESUME: resume t
+ * in the same run (the signal comes again at the anchor); HOLD_ELSEWHERE:
+ * t stopped otherwise, *status to be handled (the signal still pending). */
+enum { HOLD_NO, HOLD_RESUME, HOLD_ELSEWHERE };
+int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status);
 /* record/recorder.c: the next pseudo-random number of --chaos. */
 uint64_t chaos_random(struct recorder *r);
 struct ev_position;
@@ -138,9 +147,12 @@ bool user_run_position(struct rtask *t, const regs_t *regs, struct ev_position *
 /* record/syscall_record.c */
 void record_syscall_entry(struct recorder *r, struct rtask *t);
 void record_syscall_exit(struct recorder *r, struct rtask *t);
-/* record/signal_record.c: returns true when the task should be resumed at
- * once (it keeps running user code). */
-bool record_signal_stop(struct recorder *r, struct rtask *t, int sig);
+/* record/signal_record.c: SIGNAL_RECORDED: the signal is to be delivered
+ * as t resumes (a new run); SIGNAL_HELD: it waits, t is to resume in the
+ * same run (user_run_hold); SIGNAL_ELSEWHERE: t stopped otherwise meanwhile,
+ * *status to be handled. */
+enum { SIGNAL_RECORDED, SIGNAL_HELD, SIGNAL_ELSEWHERE };
+int record_signal_stop(struct recorder *r, struct rtask *t, int sig, int *status);
 /* record/shared_file_writes.c: the MAP_SHARED mappings of the file a
  * write-like call c wrote to, restricted to the bytes it wrote. */
 struct sys_call;

@@ -7,15 +7,18 @@
  *   - hot addresses (where earlier signals and peeks found the task) are
  *     counted from every resume, so a signal in a known loop is "after the
  *     n-th execution of H since the resume";
- *   - in a loop met for the first time, a peek (our SIGSTOP, some tens of
- *     microseconds into the run) gives an anchor: its registers, which
- *     replay finds by stopping at its address until they match, and a
- *     counter from there;
+ *   - in a loop met for the first time, a peek (a SIGSTOP, 30 us of the
+ *     thread's CPU time into the run) gives an anchor: its registers (and,
+ *     in a loop whose state is in memory, the words that hold it: see
+ *     record/anchor_memory.c), which replay finds by stopping at its
+ *     address until they match, and a counter from there;
+ *   - a signal that comes before the peek waits while an anchor is made
+ *     where it landed, and is then delivered at the anchor;
  *   - a thread that spins (registers unchanged from a peek to the end of a
  *     time slice) while another could run is stopped (a PREEMPT event,
  *     positioned like a signal), so the thread it waits for can run;
- *   - with neither, replay searches for the signal's own registers from the
- *     resume.
+ *   - with none of these (no timer armed), replay searches for the
+ *     signal's own registers from the resume.
  * Peeks cost one stop and record nothing.  Details: docs/async-events.md. */
 #include <errno.h>
 #include <sys/ptrace.h>
@@ -240,7 +243,7 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
             t->anchor_regs = now;
             t->anchor_base = 0;
             t->anchor_nwords = 0;
-            if (!hot_counted(t) && anchor_fingerprint(t, status) == ANCHOR_OTHER_STOP)
+            if (!hot_counted(t) && anchor_fingerprint(t, 0, status) == ANCHOR_OTHER_STOP)
                 return STOPPED_ELSEWHERE;
         }
     }
@@ -266,6 +269,31 @@ static void learn_hot(struct rtask *t, uint64_t addr)
 static bool at_handler_entry(const struct rtask *t, const regs_t *r)
 {
     return t->run_sig && r->rdi == (uint64_t)t->run_sig && r->rdx == r->rsp + 8;
+}
+
+int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
+{
+    regs_t regs;
+    char why[8];
+    regs_get(t->tid, &regs);
+    if (sig == SIGKILL || sig == SIGSTOP || !t->in_user || !r->timers_used || t->anchored ||
+        hot_counted(t) || regs_match(&regs, &t->resume_regs, why, sizeof why) ||
+        at_handler_entry(t, &regs))
+        return HOLD_NO;
+    t->anchor_fd = hwbp_open(t->tid, regs.rip, 0);
+    if (t->anchor_fd < 0)
+        return HOLD_NO;
+    t->anchored = true;
+    t->anchor_regs = regs;
+    t->anchor_base = 0;
+    t->anchor_nwords = 0;
+    if (t->clock_fd >= 0)
+        clock_stop(t->clock_fd); /* the anchor is made: no peek needed */
+    switch (anchor_fingerprint(t, sig, status)) {
+    case ANCHOR_NOT_TRIED: return HOLD_NO; /* an anchor right here, still */
+    case ANCHOR_OTHER_STOP: return HOLD_ELSEWHERE;
+    default: return HOLD_RESUME;
+    }
 }
 
 bool user_run_position(struct rtask *t, const regs_t *regs, struct ev_position *pos)
