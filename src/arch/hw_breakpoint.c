@@ -4,6 +4,7 @@
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -45,4 +46,39 @@ uint64_t hwbp_read(int fd)
     if (read(fd, &n, sizeof n) != sizeof n)
         return 0;
     return n;
+}
+
+int clock_open(pid_t tid, uint64_t ns, int sig)
+{
+    struct perf_event_attr a;
+    memset(&a, 0, sizeof a);
+    a.type = PERF_TYPE_SOFTWARE;
+    a.size = sizeof a;
+    a.config = PERF_COUNT_SW_TASK_CLOCK;
+    a.sample_period = ns;
+    a.disabled = 1;
+    a.exclude_kernel = 1;
+    a.exclude_hv = 1;
+    a.wakeup_events = 1;
+    int fd = syscall(SYS_perf_event_open, &a, tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    if (fd < 0)
+        return fd;
+    struct f_owner_ex owner = {F_OWNER_TID, tid};
+    if (fcntl(fd, F_SETFL, O_ASYNC) < 0 || fcntl(fd, F_SETOWN_EX, &owner) < 0 ||
+        fcntl(fd, F_SETSIG, sig) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool clock_start(int fd, uint64_t ns)
+{
+    /* Setting the period also drops what was left of the last one. */
+    return ioctl(fd, PERF_EVENT_IOC_PERIOD, &ns) == 0 && ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) == 0;
+}
+
+void clock_stop(int fd)
+{
+    ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
 }

@@ -4,6 +4,7 @@
  * counter with no period just counts executions, without stopping. */
 #pragma once
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -20,3 +21,12 @@ enum hwbp_kind { HWBP_EXEC, HWBP_WRITE, HWBP_ACCESS };
 /* A breakpoint (len 1) or watchpoint on [addr, addr+len), len 1/2/4/8 and
  * addr aligned to it; signals like hwbp_open's. */
 int hwbp_open_kind(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len, uint64_t period);
+
+/* A clock of the thread's own CPU time (perf PERF_COUNT_SW_TASK_CLOCK, a
+ * software event: no PMU needed) that, while started, sends the thread sig
+ * every ns nanoseconds it runs in user mode, however busy the machine and
+ * whether or not the tracer gets the CPU.  Opened stopped; -1 on failure. */
+int clock_open(pid_t tid, uint64_t ns, int sig);
+/* Starts it for a full period of ns. */
+bool clock_start(int fd, uint64_t ns);
+void clock_stop(int fd);

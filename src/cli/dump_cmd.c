@@ -42,8 +42,13 @@ static void print_strings(const char *label, const char *s, uint32_t len, uint32
 /* How an event in the middle of user code is positioned. */
 static void print_position(const struct ev_position *p, const regs_t *at)
 {
-    if (p->anchored)
-        printf(" in-code: anchor ip=0x%llx (register match),", (unsigned long long)p->anchor_regs.rip);
+    if (p->anchored) {
+        printf(" in-code: anchor ip=0x%llx (register match", (unsigned long long)p->anchor_regs.rip);
+        for (uint32_t i = 0; i < p->nwords; i++)
+            printf("%s[0x%llx]=0x%llx", i ? ", " : ", memory ", (unsigned long long)p->words[i].addr,
+                   (unsigned long long)p->words[i].value);
+        printf("),");
+    }
     else
         printf(" in-code: from the resume,");
     if (p->count)

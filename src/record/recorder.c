@@ -57,6 +57,7 @@ static struct rtask *task_add(struct recorder *r, pid_t tid, pid_t tgid, enum rt
     t->tgid = tgid;
     t->state = st;
     t->anchor_fd = -1;
+    t->clock_fd = -1;
     /* Append, so round-robin order is creation order. */
     struct rtask **p = &r->tasks;
     while (*p)
@@ -484,7 +485,12 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
             return;
         }
         if (s.sig == SIGSTOP) {
-            int how = user_run_sigstop(r, t);
+            int later;
+            int how = user_run_sigstop(r, t, &later);
+            if (how == STOPPED_ELSEWHERE) {
+                handle_stop(r, tid, later);
+                return;
+            }
             if (how == STOPPED_RESUME) {
                 resume(t, t->state);
                 return;
@@ -495,16 +501,20 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
                 return;
             }
         }
-        bool go_on = record_signal_stop(r, t, s.sig);
-        user_run_end(t);
-        if (go_on) {
-            kernel_writes_signal(r, t);
-            user_run_begin(r, t);
-            resume(t, RT_RUNNING);
-            kernel_writes_settle(r, t);
-        } else {
-            t->state = RT_READY;
+        int later;
+        switch (record_signal_stop(r, t, s.sig, &later)) {
+        case SIGNAL_HELD:
+            resume(t, RT_RUNNING); /* the same run goes on */
+            return;
+        case SIGNAL_ELSEWHERE:
+            handle_stop(r, tid, later);
+            return;
         }
+        user_run_end(t);
+        kernel_writes_signal(r, t);
+        user_run_begin(r, t);
+        resume(t, RT_RUNNING);
+        kernel_writes_settle(r, t);
         return;
     }
 }

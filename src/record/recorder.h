@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "arch/regs.h"
+#include "trace/event.h"
 
 struct record_options {
     const char *exe;        /* as the user gave it (resolved through PATH) */
@@ -53,6 +54,10 @@ struct rtask {
     bool anchored;        /* a peek found anchor_regs in this run ... */
     regs_t anchor_regs;
     int anchor_fd;        /* ... and counts executions of its address */
+    uint64_t anchor_base; /* the count at the anchor (record/anchor_memory.c) */
+    uint32_t anchor_nwords; /* memory that tells the anchor's iteration */
+    struct ev_word anchor_words[POS_MAX_WORDS];
+    int clock_fd;         /* its CPU clock, which sends a peek's SIGSTOP */
     int nhot;             /* learned loop addresses, counted from each resume */
     uint64_t hot_addr[4], hot_base[4];
     int hot_fd[4];
@@ -95,6 +100,7 @@ struct recorder {
     long long last_flush_ns;
     bool timers_used;       /* a task armed a timer: signals may land in code */
     bool has_peek_timer;
+    bool no_clock_peek;     /* perf cannot give a thread its own CPU clock */
     timer_t peek_timer;
     pid_t peek_tid;         /* the task the armed timer is for, and its run */
     unsigned peek_seq;
@@ -119,8 +125,26 @@ void user_run_peek_due(struct recorder *r);
 /* A SIGSTOP stop of t: not ours (STOPPED_FOREIGN: a real signal), our
  * peek or a late one (STOPPED_RESUME: the run goes on), or a preemption
  * (STOPPED_PREEMPTED: recorded; t is to wait while others run). */
-enum { STOPPED_FOREIGN, STOPPED_RESUME, STOPPED_PREEMPTED };
-int user_run_sigstop(struct recorder *r, struct rtask *t);
+enum { STOPPED_FOREIGN, STOPPED_RESUME, STOPPED_PREEMPTED, STOPPED_ELSEWHERE };
+/* STOPPED_ELSEWHERE: t ran on (record/anchor_memory.c) and stopped again
+ * with *status, which is to be handled as any stop. */
+int user_run_sigstop(struct recorder *r, struct rtask *t, int *status);
+/* record/anchor_memory.c: t stopped at a new anchor (t->anchor_regs,
+ * counted by t->anchor_fd): lets it run on to learn the memory that tells
+ * the anchor's iteration apart, and moves the anchor there (ANCHOR_MOVED);
+ * or leaves it (ANCHOR_AT_PEEK, or ANCHOR_OTHER_STOP: another stop came,
+ * *status).  Either way t->anchor_regs is what replay is to look for.
+ * held_sig: t is at the delivery of that signal, which is to wait (queued
+ * again, blocked) until the end; ANCHOR_NOT_TRIED: t was not resumed. */
+enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP };
+int anchor_fingerprint(struct rtask *t, int held_sig, int *status);
+/* A signal sig landing in t's code before its run has an anchor (within
+ * the first 30 us): makes the anchor here, with its memory fingerprint,
+ * while the signal waits.  HOLD_NO: record it now; HOLD_RESUME: resume t
+ * in the same run (the signal comes again at the anchor); HOLD_ELSEWHERE:
+ * t stopped otherwise, *status to be handled (the signal still pending). */
+enum { HOLD_NO, HOLD_RESUME, HOLD_ELSEWHERE };
+int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status);
 /* record/recorder.c: the next pseudo-random number of --chaos. */
 uint64_t chaos_random(struct recorder *r);
 struct ev_position;
@@ -141,9 +165,12 @@ void kernel_writes_clone(struct rtask *parent, struct rtask *child, uint64_t fla
 /* record/syscall_record.c */
 void record_syscall_entry(struct recorder *r, struct rtask *t);
 void record_syscall_exit(struct recorder *r, struct rtask *t);
-/* record/signal_record.c: returns true when the task should be resumed at
- * once (it keeps running user code). */
-bool record_signal_stop(struct recorder *r, struct rtask *t, int sig);
+/* record/signal_record.c: SIGNAL_RECORDED: the signal is to be delivered
+ * as t resumes (a new run); SIGNAL_HELD: it waits, t is to resume in the
+ * same run (user_run_hold); SIGNAL_ELSEWHERE: t stopped otherwise meanwhile,
+ * *status to be handled. */
+enum { SIGNAL_RECORDED, SIGNAL_HELD, SIGNAL_ELSEWHERE };
+int record_signal_stop(struct recorder *r, struct rtask *t, int sig, int *status);
 /* record/shared_file_writes.c: the MAP_SHARED mappings of the file a
  * write-like call c wrote to, restricted to the bytes it wrote. */
 struct sys_call;

@@ -35,7 +35,7 @@ static bool is_synchronous(const siginfo_t *si)
     }
 }
 
-bool record_signal_stop(struct recorder *r, struct rtask *t, int sig)
+int record_signal_stop(struct recorder *r, struct rtask *t, int sig, int *status)
 {
     struct ev_signal e = {.signo = sig};
     if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &e.info) < 0)
@@ -45,15 +45,21 @@ bool record_signal_stop(struct recorder *r, struct rtask *t, int sig)
         int len = rdtsc_insn_len(t->tid, e.regs.rip);
         if (len) {
             emulate_rdtsc(r, t, &e.regs, len);
-            return true;
+            return SIGNAL_RECORDED;
         }
     }
-    if (is_synchronous(&e.info))
+    if (is_synchronous(&e.info)) {
         e.flags |= SIGF_SYNC;
-    else if (user_run_position(t, &e.regs, &e.pos))
-        e.flags |= SIGF_IN_CODE;
-    event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e, NULL, 0);
+    } else {
+        switch (user_run_hold(r, t, sig, status)) {
+        case HOLD_RESUME: return SIGNAL_HELD;
+        case HOLD_ELSEWHERE: return SIGNAL_ELSEWHERE;
+        }
+        if (user_run_position(t, &e.regs, &e.pos))
+            e.flags |= SIGF_IN_CODE;
+    }
+    event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e - EV_POSITION_UNUSED(&e.pos), NULL, 0);
     r->nevents++;
     t->pending_sig = sig;
-    return true;
+    return SIGNAL_RECORDED;
 }

@@ -7,17 +7,21 @@
  *   - hot addresses (where earlier signals and peeks found the task) are
  *     counted from every resume, so a signal in a known loop is "after the
  *     n-th execution of H since the resume";
- *   - in a loop met for the first time, a peek (our SIGSTOP, some tens of
- *     microseconds into the run) gives an anchor: its registers, which
- *     replay finds by stopping at its address until they match, and a
- *     counter from there;
+ *   - in a loop met for the first time, a peek (a SIGSTOP, 30 us of the
+ *     thread's CPU time into the run) gives an anchor: its registers (and,
+ *     in a loop whose state is in memory, the words that hold it: see
+ *     record/anchor_memory.c), which replay finds by stopping at its
+ *     address until they match, and a counter from there;
+ *   - a signal that comes before the peek waits while an anchor is made
+ *     where it landed, and is then delivered at the anchor;
  *   - a thread that spins (registers unchanged from a peek to the end of a
  *     time slice) while another could run is stopped (a PREEMPT event,
  *     positioned like a signal), so the thread it waits for can run;
- *   - with neither, replay searches for the signal's own registers from the
- *     resume.
+ *   - with none of these (no timer armed), replay searches for the
+ *     signal's own registers from the resume.
  * Peeks cost one stop and record nothing.  Details: docs/async-events.md. */
 #include <errno.h>
+#include <sys/ptrace.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -80,6 +84,33 @@ static void arm_hot_counters(struct rtask *t)
     }
 }
 
+/* Where a timer may interrupt the run, the thread's own CPU clock sends
+ * the peek's SIGSTOP: on a busy machine the recorder's timer can wake it
+ * milliseconds late, after the timer's signal, and the anchor would then
+ * come too late to be of use (or be found by replay at the cost of a stop
+ * per iteration of those milliseconds). */
+static bool start_clock_peek(struct recorder *r, struct rtask *t)
+{
+    if (r->no_clock_peek)
+        return false;
+    if (t->clock_fd < 0)
+        t->clock_fd = clock_open(t->tid, PEEK_DELAY_NS, SIGSTOP);
+    if (t->clock_fd < 0 || !clock_start(t->clock_fd, PEEK_DELAY_NS)) {
+        debug("no CPU clock for peeks (%s): the recorder's timer peeks", strerror(errno));
+        r->no_clock_peek = true;
+        return false;
+    }
+    return true;
+}
+
+/* Whether t's SIGSTOP stop is the one its CPU clock sent. */
+static bool clock_peeked(struct rtask *t)
+{
+    siginfo_t si;
+    return t->clock_fd >= 0 && ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
+           (si.si_code == POLL_IN || si.si_code == POLL_HUP) && si.si_fd == t->clock_fd;
+}
+
 void user_run_begin(struct recorder *r, struct rtask *t)
 {
     regs_get(t->tid, &t->resume_regs);
@@ -89,13 +120,16 @@ void user_run_begin(struct recorder *r, struct rtask *t)
     t->peeked = false;
     if (r->timers_used)
         arm_hot_counters(t);
-    if (r->timers_used || has_company(r, t))
-        arm_timer(r, t, PEEK_DELAY_NS, PHASE_PEEK);
+    if ((r->timers_used && start_clock_peek(r, t)) || !(r->timers_used || has_company(r, t)))
+        return;
+    arm_timer(r, t, PEEK_DELAY_NS, PHASE_PEEK);
 }
 
 void user_run_end(struct rtask *t)
 {
     t->in_user = false;
+    if (t->clock_fd >= 0)
+        clock_stop(t->clock_fd);
     if (t->anchored) {
         close(t->anchor_fd);
         t->anchored = false;
@@ -108,6 +142,9 @@ void user_run_forget(struct rtask *t)
     for (int i = 0; i < t->nhot; i++)
         if (t->hot_fd[i] >= 0)
             close(t->hot_fd[i]);
+    if (t->clock_fd >= 0)
+        close(t->clock_fd);
+    t->clock_fd = -1;
     t->nhot = 0;
 }
 
@@ -142,9 +179,23 @@ void user_run_peek_due(struct recorder *r)
     }
 }
 
-int user_run_sigstop(struct recorder *r, struct rtask *t)
+/* Whether a hot address has been executed in this run: then every later
+ * event is counted from the resume and an anchor would not be used. */
+static bool hot_counted(const struct rtask *t)
+{
+    for (int i = 0; i < t->nhot; i++)
+        if (t->hot_fd[i] >= 0 && hwbp_read(t->hot_fd[i]) != t->hot_base[i])
+            return true;
+    return false;
+}
+
+int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
 {
     int intent = t->stop_sent;
+    if (!intent && clock_peeked(t)) {
+        clock_stop(t->clock_fd); /* one peek a run */
+        intent = STOP_FOR_PEEK;
+    }
     if (!intent)
         return STOPPED_FOREIGN;
     t->stop_sent = 0;
@@ -156,7 +207,7 @@ int user_run_sigstop(struct recorder *r, struct rtask *t)
          * restarts it only because a signal came; replay must see one. */
         struct ev_signal e = {.signo = SIGSTOP, .flags = SIGF_DISCARD, .regs = now};
         e.info.si_signo = SIGSTOP;
-        event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e, NULL, 0);
+        event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e - EV_POSITION_UNUSED(&e.pos), NULL, 0);
         r->nevents++;
         t->restartable = false;
         return STOPPED_RESUME;
@@ -175,22 +226,27 @@ int user_run_sigstop(struct recorder *r, struct rtask *t)
         }
         struct ev_preempt p = {.regs = now};
         if (user_run_position(t, &now, &p.pos)) {
-            event_write(r->events, EV_PREEMPT, t->tid, &p, sizeof p, NULL, 0);
+            event_write(r->events, EV_PREEMPT, t->tid, &p, sizeof p - EV_POSITION_UNUSED(&p.pos), NULL, 0);
             r->nevents++;
         }
         return STOPPED_PREEMPTED;
     }
     t->peek_regs = now;
     t->peeked = true;
-    if (r->timers_used && !t->anchored && !regs_match(&now, &t->resume_regs, why, sizeof why)) {
+    if (has_company(r, t))
+        arm_timer(r, t, slice_ns(r), PHASE_SLICE);
+    if (r->timers_used && t->in_user && !t->anchored &&
+        !regs_match(&now, &t->resume_regs, why, sizeof why)) {
         t->anchor_fd = hwbp_open(t->tid, now.rip, 0);
         if (t->anchor_fd >= 0) {
             t->anchored = true;
             t->anchor_regs = now;
+            t->anchor_base = 0;
+            t->anchor_nwords = 0;
+            if (!hot_counted(t) && anchor_fingerprint(t, 0, status) == ANCHOR_OTHER_STOP)
+                return STOPPED_ELSEWHERE;
         }
     }
-    if (has_company(r, t))
-        arm_timer(r, t, slice_ns(r), PHASE_SLICE);
     return STOPPED_RESUME;
 }
 
@@ -215,6 +271,31 @@ static bool at_handler_entry(const struct rtask *t, const regs_t *r)
     return t->run_sig && r->rdi == (uint64_t)t->run_sig && r->rdx == r->rsp + 8;
 }
 
+int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
+{
+    regs_t regs;
+    char why[8];
+    regs_get(t->tid, &regs);
+    if (sig == SIGKILL || sig == SIGSTOP || !t->in_user || !r->timers_used || t->anchored ||
+        hot_counted(t) || regs_match(&regs, &t->resume_regs, why, sizeof why) ||
+        at_handler_entry(t, &regs))
+        return HOLD_NO;
+    t->anchor_fd = hwbp_open(t->tid, regs.rip, 0);
+    if (t->anchor_fd < 0)
+        return HOLD_NO;
+    t->anchored = true;
+    t->anchor_regs = regs;
+    t->anchor_base = 0;
+    t->anchor_nwords = 0;
+    if (t->clock_fd >= 0)
+        clock_stop(t->clock_fd); /* the anchor is made: no peek needed */
+    switch (anchor_fingerprint(t, sig, status)) {
+    case ANCHOR_NOT_TRIED: return HOLD_NO; /* an anchor right here, still */
+    case ANCHOR_OTHER_STOP: return HOLD_ELSEWHERE;
+    default: return HOLD_RESUME;
+    }
+}
+
 bool user_run_position(struct rtask *t, const regs_t *regs, struct ev_position *pos)
 {
     char why[8];
@@ -236,7 +317,9 @@ bool user_run_position(struct rtask *t, const regs_t *regs, struct ev_position *
         pos->anchored = 1;
         pos->anchor_regs = t->anchor_regs;
         pos->count_addr = t->anchor_regs.rip;
-        pos->count = hwbp_read(t->anchor_fd);
+        pos->count = hwbp_read(t->anchor_fd) - t->anchor_base;
+        pos->nwords = t->anchor_nwords;
+        memcpy(pos->words, t->anchor_words, sizeof pos->words);
     }
     if (t->anchored)
         learn_hot(t, t->anchor_regs.rip);

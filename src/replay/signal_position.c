@@ -1,8 +1,9 @@
 /* Replay reaches the point in user code where an asynchronous signal
  * landed (record/user_runs.c says how it was described): counted
- * execution breakpoints for the counts, register matching for the
- * anchor and the last stretch.  The breakpoint's signal is unblocked
- * for the while, since the program may block it. */
+ * execution breakpoints for the counts, register matching (and, for an
+ * anchor, its memory fingerprint) for the anchor and the last stretch.
+ * The breakpoint's signal is unblocked for the while, since the program
+ * may block it. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "arch/hw_breakpoint.h"
+#include "arch/tracee_mem.h"
 #include "common/die.h"
 #include "replay/replayer.h"
 #include "tracee/tracee.h"
@@ -48,19 +50,35 @@ static void run_to_breakpoint(struct replayer *rp, struct ptask *t, struct stop 
                    s->kind == STOP_SYSCALL_ENTRY ? "a syscall came first" : "another stop came first");
 }
 
-/* Stops at executions of addr until the registers are exactly want. */
-static void search(struct replayer *rp, struct ptask *t, uint64_t addr, const regs_t *want)
+/* Whether the n words of memory hold their recorded values. */
+static bool words_match(pid_t tid, const struct ev_word *words, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t v;
+        if (tracee_read(tid, words[i].addr, &v, sizeof v) != sizeof v || v != words[i].value)
+            return false;
+    }
+    return true;
+}
+
+/* Stops at executions of addr until the registers are exactly want and
+ * the n words of memory hold their values (an anchor's fingerprint). */
+static void search(struct replayer *rp, struct ptask *t, uint64_t addr, const regs_t *want,
+                   const struct ev_word *words, uint32_t n)
 {
     int fd = arm(rp, t, addr, 1);
+    unsigned long stops = 0;
     for (;;) {
+        stops++;
         struct stop s;
         run_to_breakpoint(rp, t, &s);
         regs_t now;
         char why[8];
         regs_get(t->tid, &now);
-        if (regs_match(&now, want, why, sizeof why))
+        if (regs_match(&now, want, why, sizeof why) && words_match(t->tid, words, n))
             break;
     }
+    debug("search for 0x%llx: %lu stops", (unsigned long long)addr, stops);
     close(fd);
 }
 
@@ -82,17 +100,25 @@ void reach_position(struct replayer *rp, struct ptask *t, const regs_t *at,
     open_mask = mask & ~(1ull << (HWBP_SIGNAL - 1));
     ptrace(PTRACE_SETSIGMASK, t->tid, sizeof open_mask, &open_mask);
 
+    bool there = false;
     if (e->anchored) {
-        search(rp, t, e->anchor_regs.rip, &e->anchor_regs);
+        search(rp, t, e->anchor_regs.rip, &e->anchor_regs, e->words, e->nwords);
         set_resume_flag(t->tid, e->anchor_regs.eflags);
+        /* At the anchor itself (a signal that waited while the recorder
+         * looked at the anchor's memory): no execution of its address
+         * since, so a later point with the same registers cannot be it. */
+        regs_t now;
+        char why[8];
+        regs_get(t->tid, &now);
+        there = !e->count && regs_match(&now, at, why, sizeof why);
     }
     /* Landing on count_addr with RF set means its counter had already
      * counted that execution; with RF clear, the next one is due. */
     bool at_count_addr = e->count && e->count_addr == at->rip;
     if (e->count)
         count_to(rp, t, e->count_addr, e->count + (at_count_addr && !(at->eflags & EFLAGS_RF)));
-    if (!at_count_addr)
-        search(rp, t, at->rip, at);
+    if (!at_count_addr && !there)
+        search(rp, t, at->rip, at, NULL, 0);
 
     ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
     set_resume_flag(t->tid, at->eflags);

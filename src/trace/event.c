@@ -1,5 +1,6 @@
 #include "trace/event.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,6 +117,21 @@ bad_name:
     return -1;
 }
 
+/* An ev_signal or ev_preempt: the fixed part up to the position's words,
+ * then its nwords words. */
+_Static_assert(sizeof(struct ev_signal) == offsetof(struct ev_signal, pos) + sizeof(struct ev_position),
+               "the position ends ev_signal");
+_Static_assert(sizeof(struct ev_preempt) == offsetof(struct ev_preempt, pos) + sizeof(struct ev_position),
+               "the position ends ev_preempt");
+
+static int take_positioned(struct cursor *c, void *fixed, size_t fixed_len, struct ev_position *pos)
+{
+    size_t head = fixed_len - sizeof pos->words;
+    if (take(c, fixed, head) || pos->nwords > POS_MAX_WORDS)
+        return -1;
+    return take(c, pos->words, pos->nwords * sizeof pos->words[0]);
+}
+
 int event_decode(const void *rec, size_t len, struct event *ev, char *err, size_t errlen)
 {
     struct cursor c = {rec, len};
@@ -145,7 +161,7 @@ int event_decode(const void *rec, size_t len, struct event *ev, char *err, size_
     case EV_SYSCALL_EXIT:
         return decode_exit(&c, ev, err, errlen);
     case EV_SIGNAL:
-        rc = take(&c, &ev->u.sig, sizeof ev->u.sig) || ev->u.sig.signo <= 0 ||
+        rc = take_positioned(&c, &ev->u.sig, sizeof ev->u.sig, &ev->u.sig.pos) || ev->u.sig.signo <= 0 ||
              ev->u.sig.signo >= 65;
         break;
     case EV_RDTSC:
@@ -169,7 +185,7 @@ int event_decode(const void *rec, size_t len, struct event *ev, char *err, size_
         rc = take(&c, &ev->u.task_exit, sizeof ev->u.task_exit);
         break;
     case EV_PREEMPT:
-        rc = take(&c, &ev->u.preempt, sizeof ev->u.preempt);
+        rc = take_positioned(&c, &ev->u.preempt, sizeof ev->u.preempt, &ev->u.preempt.pos);
         break;
     case EV_KERNEL_WRITE:
         rc = take(&c, &ev->u.kwrite, sizeof ev->u.kwrite) ||

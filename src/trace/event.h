@@ -73,19 +73,30 @@ enum {
                               interrupted a syscall, which then restarted */
 };
 
+/* One 8-byte word of memory and its value at an anchor. */
+struct ev_word {
+    uint64_t addr, value;
+};
+
+#define POS_MAX_WORDS 8
+
 /* Where in a run of user code (between two stops) something happened:
  * from the resume (or, if anchored, from the first execution of
- * anchor_regs.rip with exactly anchor_regs) count executions of
- * count_addr: it came after the count-th and before the next; then, unless
- * count_addr is where it happened, the first later point with the
- * event's registers.  count 0: search those registers from the start.
- * See docs/async-events.md. */
+ * anchor_regs.rip with exactly anchor_regs and, in memory, the nwords
+ * words' values) count executions of count_addr: it came after the
+ * count-th and before the next; then, unless count_addr is where it
+ * happened, the first later point with the event's registers.  count 0:
+ * search those registers from the start.  See docs/async-events.md.
+ *
+ * In a record, words[] holds only its nwords used entries (a tail), so a
+ * record with nwords 0 is the same as before words existed. */
 struct ev_position {
     uint64_t count_addr;
     uint64_t count;
     uint32_t anchored;
-    uint32_t reserved;
+    uint32_t nwords;          /* the anchor's memory fingerprint: words[0..nwords) */
     struct user_regs_struct anchor_regs;
+    struct ev_word words[POS_MAX_WORDS];
 };
 
 struct ev_signal {
@@ -102,6 +113,11 @@ struct ev_preempt {
     struct user_regs_struct regs;
     struct ev_position pos;
 };
+
+/* ev_signal and ev_preempt end with their position, whose words[] is
+ * written only up to nwords: the bytes at the end of the struct that its
+ * record leaves out (write sizeof e - EV_POSITION_UNUSED(&e.pos)). */
+#define EV_POSITION_UNUSED(pos) ((POS_MAX_WORDS - (pos)->nwords) * sizeof(struct ev_word))
 
 struct ev_rdtsc {
     uint64_t tsc;

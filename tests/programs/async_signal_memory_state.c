@@ -1,5 +1,5 @@
-// Feature: asynchronous signals (setitimer ITIMER_REAL) landing in the middle of a tight user-space loop.
-#include "../programs/t.h"
+// Feature: timer signals (setitimer ITIMER_REAL) landing in a syscall-free loop whose state is only in memory (a volatile counter), so the registers repeat at every iteration (anchors with a memory fingerprint, docs/async-events.md).
+#include "t.h"
 #include <signal.h>
 #include <sys/time.h>
 

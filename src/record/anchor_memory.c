@@ -1,0 +1,369 @@
+/* An anchor's memory fingerprint (docs/async-events.md, "Anchors in loops
+ * whose state is in memory").
+ *
+ * Replay finds an anchor by stopping at every execution of its address
+ * from the resume until the registers match.  In a loop whose state lives
+ * only in memory (a volatile counter), the registers at that address are
+ * the same at many iterations, and the first match can be the wrong one.
+ * So when a peek makes an anchor, the recorder lets the thread run on to
+ * the next three executions of the address with the same registers but
+ * for the flags (moments 1, 2 and 3, with a one-shot breakpoint), compares
+ * the writable memory at moment 1 with moment 2, and keeps the few 8-byte
+ * words that changed: the loop's state.  The anchor moves to moment 3 (or
+ * to moment 2 when none of them changed again), and replay accepts an
+ * execution only when those words hold their values there too.
+ *
+ * A loop whose other registers change (a counter in a register) needs none
+ * of it and shows it at once: MAX_MISSES stops, then the anchor stays where
+ * the peek found it.  A pure spin changes no memory and gets no words.
+ *
+ * The thread runs exactly as it would have: the breakpoint's stops are
+ * swallowed, and every other signal waits (blocked) until the end, to be
+ * delivered at the new anchor.  Any other stop (a syscall, a fault) ends
+ * the attempt; the anchor then stays where the peek was, without words. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arch/hw_breakpoint.h"
+#include "arch/tracee_mem.h"
+#include "common/die.h"
+#include "record/recorder.h"
+#include "trace/event.h"
+#include "tracee/tracee.h"
+
+#define EFLAGS_RF 0x10000ull
+#define PAGE 4096ul
+#define MAX_MISSES 3                /* executions with other registers, in a row */
+#define MAX_SCAN_PAGES (1ul << 20)  /* address space looked up in pagemap: 4 GiB */
+#define MAX_SNAP_PAGES 8192ul       /* memory compared: 32 MiB */
+#define MAX_CANDIDATES 64           /* words that changed from moment 1 to 2 */
+
+struct run {
+    uint64_t addr, len; /* present pages, contiguous */
+    uint64_t off;       /* where its bytes are in the snapshot */
+    bool readable;      /* process_vm_readv could read it */
+};
+
+struct snapshot {
+    struct run *runs;
+    size_t nruns, cap, pages;
+    uint8_t *bytes;     /* the runs' contents, one after another */
+};
+
+struct region {
+    uint64_t lo, hi;
+};
+
+static int by_size(const void *a, const void *b)
+{
+    const struct region *x = a, *y = b;
+    uint64_t sx = x->hi - x->lo, sy = y->hi - y->lo;
+    return sx < sy ? -1 : sx > sy;
+}
+
+/* The writable mappings: the one holding the stack pointer first, then
+ * the smaller ones first (a huge reservation is the last to matter). */
+static struct region *writable_regions(pid_t tid, uint64_t rsp, size_t *n)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/maps", tid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    size_t cap = 64;
+    struct region *v = xmalloc(cap * sizeof *v);
+    *n = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        char perms[8];
+        int name = 0;
+        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms, &name) < 3 ||
+            perms[1] != 'w')
+            continue;
+        /* A device's memory (a frame buffer, registers) is not the
+         * program's state, and reading it may do something. */
+        const char *file = name ? line + name : "";
+        if (!strncmp(file, "/dev/", 5) && strncmp(file, "/dev/shm/", 9) &&
+            strncmp(file, "/dev/zero", 9))
+            continue;
+        if (*n == cap)
+            v = xrealloc(v, (cap *= 2) * sizeof *v);
+        v[(*n)++] = (struct region){lo, hi};
+    }
+    fclose(f);
+    for (size_t i = 0; i < *n; i++)
+        if (rsp >= v[i].lo && rsp < v[i].hi) {
+            struct region s = v[i];
+            v[i] = v[0];
+            v[0] = s;
+            qsort(v + 1, *n - 1, sizeof *v, by_size);
+            return v;
+        }
+    qsort(v, *n, sizeof *v, by_size);
+    return v;
+}
+
+static void add_page(struct snapshot *s, uint64_t addr)
+{
+    if (s->nruns && s->runs[s->nruns - 1].addr + s->runs[s->nruns - 1].len == addr) {
+        s->runs[s->nruns - 1].len += PAGE;
+    } else {
+        if (s->nruns == s->cap) {
+            s->cap = s->cap ? 2 * s->cap : 64;
+            s->runs = xrealloc(s->runs, s->cap * sizeof *s->runs);
+        }
+        s->runs[s->nruns++] = (struct run){.addr = addr, .len = PAGE, .off = s->pages * PAGE};
+    }
+    s->pages++;
+}
+
+static bool read_run(pid_t tid, const struct run *r, uint8_t *buf)
+{
+    struct iovec local = {buf + r->off, r->len};
+    struct iovec remote = {(void *)(uintptr_t)r->addr, r->len};
+    return process_vm_readv(tid, &local, 1, &remote, 1, 0) == (ssize_t)r->len;
+}
+
+/* Reads the readable runs of s into buf (at their offsets), many in one
+ * call; a run that cannot be read becomes unreadable (first) or is
+ * skipped (later). */
+static void read_runs(pid_t tid, struct snapshot *s, uint8_t *buf, bool first)
+{
+    for (size_t i = 0; i < s->nruns;) {
+        struct iovec local[256], remote[256];
+        size_t k = 0, want = 0, from = i;
+        for (; i < s->nruns && k < 256; i++) {
+            struct run *r = &s->runs[i];
+            if (!first && !r->readable)
+                continue;
+            local[k] = (struct iovec){buf + r->off, r->len};
+            remote[k] = (struct iovec){(void *)(uintptr_t)r->addr, r->len};
+            want += r->len;
+            k++;
+        }
+        if (k && process_vm_readv(tid, local, k, remote, k, 0) == (ssize_t)want) {
+            for (size_t j = from; j < i; j++)
+                s->runs[j].readable |= first;
+            continue;
+        }
+        for (size_t j = from; j < i; j++) /* one at a time, to find the bad ones */
+            if (first || s->runs[j].readable)
+                s->runs[j].readable = read_run(tid, &s->runs[j], buf);
+    }
+}
+
+/* The present pages of the writable mappings (pagemap bit 63) and their
+ * contents. */
+static bool snapshot_take(pid_t tid, uint64_t rsp, struct snapshot *s)
+{
+    size_t nreg = 0;
+    struct region *reg = writable_regions(tid, rsp, &nreg);
+    if (!reg)
+        return false;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/pagemap", tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        free(reg);
+        return false;
+    }
+    static uint64_t ent[4096];
+    uint64_t scanned = 0;
+    for (size_t i = 0; i < nreg && scanned < MAX_SCAN_PAGES && s->pages < MAX_SNAP_PAGES; i++) {
+        for (uint64_t a = reg[i].lo; a < reg[i].hi && scanned < MAX_SCAN_PAGES;) {
+            uint64_t n = (reg[i].hi - a) / PAGE;
+            if (n > 4096)
+                n = 4096;
+            ssize_t got = pread(fd, ent, n * sizeof ent[0], (off_t)(a / PAGE * sizeof ent[0]));
+            if (got <= 0)
+                break;
+            n = got / sizeof ent[0];
+            for (uint64_t k = 0; k < n && s->pages < MAX_SNAP_PAGES; k++)
+                if (ent[k] >> 63)
+                    add_page(s, a + k * PAGE);
+            scanned += n;
+            a += n * PAGE;
+        }
+    }
+    close(fd);
+    free(reg);
+    s->bytes = xmalloc(s->pages * PAGE + 1);
+    read_runs(tid, s, s->bytes, true);
+    return true;
+}
+
+/* The words that differ between the snapshot and memory now: addresses
+ * and current values, at most MAX_CANDIDATES (the first, in the order of
+ * the snapshot: the stack's mapping first). */
+static int snapshot_diff(pid_t tid, struct snapshot *s, struct ev_word *out)
+{
+    int n = 0;
+    uint8_t *now = xmalloc(s->pages * PAGE + 1);
+    read_runs(tid, s, now, false);
+    for (size_t i = 0; i < s->nruns && n < MAX_CANDIDATES; i++) {
+        if (!s->runs[i].readable)
+            continue;
+        for (uint64_t p = 0; p < s->runs[i].len && n < MAX_CANDIDATES; p += PAGE) {
+            const uint8_t *was = s->bytes + s->runs[i].off + p, *is = now + s->runs[i].off + p;
+            if (!memcmp(was, is, PAGE))
+                continue;
+            for (uint64_t w = 0; w < PAGE && n < MAX_CANDIDATES; w += 8) {
+                uint64_t a, b;
+                memcpy(&a, was + w, 8);
+                memcpy(&b, is + w, 8);
+                if (a != b)
+                    out[n++] = (struct ev_word){s->runs[i].addr + p + w, b};
+            }
+        }
+    }
+    free(now);
+    return n;
+}
+
+/* Whether one of the other tasks has a stop or an exit to report: one of
+ * them finished a syscall, which may have written memory meanwhile. */
+static bool other_task_reports(void)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) < 0)
+        return errno != ECHILD;
+    return si.si_pid != 0;
+}
+
+/* Whether a and b are the same registers but for the flags.  In a loop
+ * whose state is in memory, the flags often come from that state (the
+ * parity of a counter just incremented), so they repeat seldom; the other
+ * registers are the same at every iteration.  Registers that differ hold
+ * the loop's state (a counter, a pointer) and seldom repeat either. */
+static bool same_but_flags(const regs_t *a, const regs_t *b)
+{
+    regs_t x = *a;
+    x.eflags = b->eflags;
+    char why[8];
+    return regs_match(&x, b, why, sizeof why);
+}
+
+/* Runs t on to the next execution of want.rip with want's registers but
+ * for the flags.  Returns 1 there (regs filled), 0 when it gave up (t
+ * stopped at a later execution with other registers), -1 when another
+ * stop came (*status).  *sig: the signal to resume t with (then 0). */
+static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits, regs_t *regs,
+                         int *sig, int *status)
+{
+    for (int misses = 0; misses < MAX_MISSES; misses++) {
+        if (ptrace(PTRACE_SYSCALL, t->tid, 0, *sig) < 0)
+            die_errno("cannot resume thread %d", t->tid);
+        *sig = 0;
+        *status = wait_for(t->tid);
+        struct stop s;
+        stop_classify(t->tid, *status, &s);
+        siginfo_t si;
+        if (s.kind != STOP_SIGNAL || s.sig != HWBP_SIGNAL ||
+            ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || si.si_code <= 0 || si.si_fd != fd)
+            return -1;
+        (*hits)++;
+        regs_get(t->tid, regs);
+        if (regs->rip != want->rip)
+            return 0; /* not where the breakpoint is: give up */
+        if (same_but_flags(regs, want))
+            return 1;
+    }
+    return 0;
+}
+
+static long long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000ll + ts.tv_nsec / 1000;
+}
+
+int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
+{
+    long long start = debug_enabled ? now_us() : 0;
+    regs_t at = t->anchor_regs;
+    /* Every signal but the breakpoint's waits meanwhile: one that comes
+     * (a timer's) is delivered where the thread ends up, the new anchor,
+     * which is as good a point as any for an asynchronous signal.  So does
+     * held_sig: resumed with while blocked, it is queued again. */
+    uint64_t mask, only_bp = ~(1ull << (HWBP_SIGNAL - 1));
+    if (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof mask, &mask) < 0)
+        return ANCHOR_NOT_TRIED;
+    int fd = hwbp_open(t->tid, at.rip, 1);
+    if (fd < 0)
+        return ANCHOR_NOT_TRIED;
+    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof only_bp, &only_bp);
+
+    /* The thread stopped before the instruction at the anchor: with RF set
+     * it runs without a breakpoint firing there, so the breakpoint's first
+     * stop is a later execution (and the anchor's counter, armed just now,
+     * counts only those too; replay gives the anchor this RF). */
+    at.eflags |= EFLAGS_RF;
+    regs_set(t->tid, &at);
+    t->anchor_regs = at;
+
+    int how = ANCHOR_AT_PEEK, hits = 0, rc;
+    struct snapshot snap = {0};
+    struct ev_word cand[MAX_CANDIDATES];
+    uint64_t now[MAX_CANDIDATES];
+    regs_t m1, m2, m3;
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m1, &held_sig, status)) <= 0)
+        goto out;
+    bool busy = other_task_reports();
+    if (!snapshot_take(t->tid, at.rsp, &snap))
+        goto out;
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m2, &held_sig, status)) <= 0)
+        goto out;
+    uint64_t base2 = hwbp_read(t->anchor_fd);
+    int n = snapshot_diff(t->tid, &snap, cand);
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m3, &held_sig, status)) <= 0)
+        goto out;
+    busy = busy || other_task_reports();
+    for (int i = 0; i < n; i++)
+        if (tracee_read(t->tid, cand[i].addr, &now[i], sizeof now[i]) != sizeof now[i])
+            now[i] = cand[i].value;
+
+    /* The words that changed again are the loop's own state.  Those that
+     * changed once only are kept too (a loop may change some of its state
+     * every other time), unless another task finished a syscall meanwhile:
+     * replay writes what that syscall wrote only later. */
+    uint32_t nw = 0, again;
+    for (int i = 0; i < n && nw < POS_MAX_WORDS; i++)
+        if (now[i] != cand[i].value)
+            t->anchor_words[nw++] = (struct ev_word){cand[i].addr, now[i]};
+    again = nw;
+    for (int i = 0; i < n && nw < POS_MAX_WORDS && !busy; i++)
+        if (now[i] == cand[i].value)
+            t->anchor_words[nw++] = (struct ev_word){cand[i].addr, now[i]};
+    t->anchor_nwords = nw;
+    if (again || !nw) {
+        t->anchor_regs = m3; /* moment 3, unlike moment 2 */
+        t->anchor_base = hwbp_read(t->anchor_fd);
+    } else {
+        t->anchor_regs = m2; /* the same memory at moments 2 and 3: the first */
+        t->anchor_base = base2;
+    }
+    how = ANCHOR_MOVED;
+out:
+    debug("anchor at 0x%llx: %d stops, %s, %u words, %zu pages compared, %lld us",
+          (unsigned long long)at.rip, hits,
+          how == ANCHOR_MOVED ? "moved" : rc < 0 ? "another stop came" : "left at the peek",
+          t->anchor_nwords, snap.pages, debug_enabled ? now_us() - start : 0);
+    close(fd);
+    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
+    free(snap.runs);
+    free(snap.bytes);
+    if (rc < 0)
+        return ANCHOR_OTHER_STOP;
+    return how;
+}
