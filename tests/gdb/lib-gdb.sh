@@ -13,7 +13,8 @@
 # so stack addresses and registers agree.
 
 need gdb gcc
-CLEAN_ENV="env -i PATH=/usr/bin:/bin HOME=$WORK LANG=C"
+# ASAN_OPTIONS stays (the ASan build's run sets detect_leaks=0).
+CLEAN_ENV="env -i PATH=/usr/bin:/bin HOME=$WORK LANG=C${ASAN_OPTIONS:+ ASAN_OPTIONS=$ASAN_OPTIONS}"
 
 build_debuggee() {
     gcc -g -O0 -pthread -o "$WORK/$1" "$ROOT/tests/gdb/$1.c" || fail "cannot compile tests/gdb/$1.c"
