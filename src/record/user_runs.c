@@ -189,8 +189,22 @@ static bool hot_counted(const struct rtask *t)
     return false;
 }
 
+/* A SIGSTOP the program sent itself (raise, kill): ours, sent while it was
+ * pending, was merged into it, since a pending standard signal is not
+ * queued twice. */
+static bool sent_by_program(struct rtask *t)
+{
+    siginfo_t si;
+    return ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
+           (si.si_code == SI_USER || si.si_code == SI_TKILL) && si.si_pid != getpid();
+}
+
 int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
 {
+    if (sent_by_program(t)) {
+        t->stop_sent = 0;
+        return STOPPED_FOREIGN;
+    }
     int intent = t->stop_sent;
     if (!intent && clock_peeked(t)) {
         clock_stop(t->clock_fd); /* one peek a run */
