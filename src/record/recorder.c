@@ -401,6 +401,7 @@ static bool dodge_stop_signal(struct recorder *r, struct rtask *t)
     regs_set(t->tid, &again);
     if (s.kind == STOP_SIGNAL && s.sig == SIGSTOP) {
         t->stop_sent = 0;
+        t->at_dodged_entry = true;
         resume(t, RT_RUNNING);
         return true;
     }
@@ -420,6 +421,8 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
         return;
     }
     stop_classify(tid, status, &s);
+    bool dodged = t->at_dodged_entry;
+    t->at_dodged_entry = false;
     switch (s.kind) {
     case STOP_EXITED:
         record_task_exit(r, t, status);
@@ -482,6 +485,17 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
     case STOP_SIGNAL:
         if (t->state == RT_NEW && s.sig == SIGSTOP) {
             t->state = RT_READY;
+            return;
+        }
+        if (s.sig == SIGSTOP && dodged && t->stop_sent) {
+            /* Ours again, before the syscall instruction dodge_stop_signal
+             * put it back at: the kernel clobbered rcx and r11 there, so
+             * replay could never find these registers.  It enters that
+             * syscall next, a stop of its own: no peek or slice here. */
+            debug("thread %d: our SIGSTOP again at its dodged syscall entry: let go", tid);
+            t->stop_sent = 0;
+            t->at_dodged_entry = true;
+            resume(t, t->state);
             return;
         }
         if (s.sig == SIGSTOP) {

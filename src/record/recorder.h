@@ -61,6 +61,8 @@ struct rtask {
     int nhot;             /* learned loop addresses, counted from each resume */
     uint64_t hot_addr[4], hot_base[4];
     int hot_fd[4];
+    bool at_dodged_entry; /* put back before its syscall instruction by
+                             dodge_stop_signal, nothing run since */
     bool held;            /* a stop waiting for vfork_child (held_status) */
     int held_status;
     /* Futex words the kernel writes itself (record/futex_record.c). */
