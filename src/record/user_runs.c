@@ -21,9 +21,9 @@
  *     signal's own registers from the resume.
  * Peeks cost one stop and record nothing.  Details: docs/async-events.md. */
 #include <errno.h>
-#include <sys/ptrace.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
