@@ -9,7 +9,7 @@ WERROR  ?= $(if $(CI),-Werror,)
 CFLAGS  ?= -O2 -g
 CFLAGS  += $(if $(SAN),-fsanitize=address$(,)undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer,)
 CFLAGS  += -pthread -std=gnu11 -Wall -Wextra $(WERROR) -Isrc -D_GNU_SOURCE -MMD -MP
-LDLIBS  += -lzstd -lsodium -pthread
+LDLIBS  += -lzstd -lsodium -lcapstone -pthread
 , := ,
 
 SRCS     := $(shell find src -name '*.c' | sort)

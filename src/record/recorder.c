@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch/tsc_sites.h"
 #include "arch/tracee_mem.h"
 #include "arch/vdso.h"
 #include "syscalls/syscall_table.h"
@@ -272,6 +273,7 @@ void record_exec(struct recorder *r, struct rtask *t)
     t->exec_path = NULL;
     uint64_t syscall_insn;
     vdso_patch(t->tid, &syscall_insn);
+    tsc_sites_plant_all(t->tid);
     user_run_forget(t); /* a new address space: learned addresses mean nothing */
 }
 

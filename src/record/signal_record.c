@@ -1,6 +1,6 @@
 /* Recording a signal-delivery-stop.  Some are not signals at all:
- * rdtsc/rdtscp fault (PR_TSC_SIGSEGV) so their value can be recorded and
- * emulated. */
+ * rdtsc/rdtscp fault (PR_TSC_SIGSEGV) or hit the int3 planted on them
+ * (arch/tsc_sites.h) so their value can be recorded and emulated. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include <x86intrin.h>
 
 #include "arch/rdtsc.h"
+#include "arch/tsc_sites.h"
 #include "common/die.h"
 #include "record/recorder.h"
 #include "trace/event.h"
@@ -44,6 +45,14 @@ int record_signal_stop(struct recorder *r, struct rtask *t, int sig, int *status
     if (sig == SIGSEGV && e.info.si_code == SI_KERNEL) {
         int len = rdtsc_insn_len(t->tid, e.regs.rip);
         if (len) {
+            emulate_rdtsc(r, t, &e.regs, len);
+            return SIGNAL_RECORDED;
+        }
+    }
+    if (sig == SIGTRAP && e.info.si_code == SI_KERNEL) {
+        int len = tsc_site_at(t->tid, e.regs.rip - 1);
+        if (len) {
+            e.regs.rip--;
             emulate_rdtsc(r, t, &e.regs, len);
             return SIGNAL_RECORDED;
         }

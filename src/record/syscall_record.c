@@ -1,6 +1,7 @@
 /* Recording one syscall: its entry registers, then its result and every
  * byte of memory it wrote, as the syscall table describes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,9 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
+#include "arch/tsc_sites.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
 #include "record/recorder.h"
@@ -16,6 +19,22 @@
 #include "trace/event.h"
 
 #define MAX_REGIONS (SYS_OUTPUTS_MAX + 64)
+
+/* The rdtsc of a library mapped executable get their int3 now, before
+ * the program can run them; replay plants the same after its mmap. */
+static void plant_tsc_sites(struct rtask *t, int64_t addr)
+{
+    const regs_t *e = &t->entry_regs;
+    if (!(e->rdx & PROT_EXEC) || (e->r10 & MAP_SHARED_VALIDATE) != MAP_PRIVATE)
+        return;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", t->tid, (int)e->r8);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    tsc_sites_plant_file(t->tid, fd, addr, addr + e->rsi, e->r9);
+    close(fd);
+}
 
 static bool refused(long nr)
 {
@@ -176,6 +195,7 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
                 if (t->entry_regs.r10 & MAP_SHARED)
                     r->shared_file_maps = true;
             }
+            plant_tsc_sites(t, result);
         }
     }
     tail[ntail++] = (struct iovec){regions, x.nregions * sizeof *regions};

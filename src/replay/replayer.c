@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "arch/rdtsc.h"
+#include "arch/tsc_sites.h"
 #include "arch/tracee_mem.h"
 #include "arch/vdso.h"
 #include "common/die.h"
@@ -339,7 +340,18 @@ static void replay_rdtsc(struct replayer *rp, struct ptask *t, const struct ev_r
 {
     struct stop s;
     resume_and_wait(rp, t, PTRACE_SYSEMU, &s);
-    expect(rp, &s, STOP_SIGNAL, SIGSEGV, "an rdtsc instruction");
+    if (s.kind == STOP_SIGNAL && s.sig == SIGTRAP) {
+        /* The int3 planted on it (arch/tsc_sites.h): back onto the site. */
+        regs_t at;
+        regs_get(t->tid, &at);
+        if (!tsc_site_at(t->tid, at.rip - 1))
+            divergence(rp, "a SIGTRAP at 0x%llx where an rdtsc was recorded",
+                       (unsigned long long)at.rip);
+        at.rip--;
+        regs_set(t->tid, &at);
+    } else {
+        expect(rp, &s, STOP_SIGNAL, SIGSEGV, "an rdtsc instruction");
+    }
     regs_t now;
     check_regs(rp, t->tid, &e->regs, &now);
     rdtsc_apply(t->tid, &now, e);
@@ -405,6 +417,7 @@ static void apply_exec(struct replayer *rp, struct ptask *t, const struct event 
     if (tracee_write(t->tid, ev->u.exec.stack_addr, ev->stack, ev->u.exec.stack_len) < 0)
         divergence(rp, "cannot restore the initial stack");
     vdso_patch(t->tid, &t->syscall_insn);
+    tsc_sites_plant_all(t->tid);
     t->where = PT_STOPPED;
 }
 

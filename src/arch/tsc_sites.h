@@ -1,0 +1,30 @@
+/* rdtsc and rdtscp in the code a tracee maps, replaced by int3.
+ *
+ * PR_SET_TSC makes rdtsc fault where the CPU honours CR4.TSD; many virtual
+ * machines do not (the instruction then runs untouched and its value is
+ * lost to the trace).  So the recorder and replay both disassemble the
+ * executable sections of every file a tracee maps privately (capstone, a
+ * linear sweep as objdump does) and put an int3 on the first byte of each
+ * rdtsc/rdtscp found: the tracee stops with SIGTRAP just past it, and the
+ * tracer completes the instruction (arch/rdtsc.h).  Code generated at run
+ * time is not covered; there only PR_SET_TSC helps. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Plants the sites in [start, end) of a private mapping of the file open
+ * as fd, from file offset off. */
+void tsc_sites_plant_file(pid_t tid, int fd, uint64_t start, uint64_t end, uint64_t off);
+/* Plants the sites in every private executable file mapping of tid (after
+ * an exec: the program and its interpreter). */
+void tsc_sites_plant_all(pid_t tid);
+/* 2 (rdtsc) or 3 (rdtscp) when addr is a planted site whose int3 is in
+ * place in tid's memory, else 0. */
+int tsc_site_at(pid_t tid, uint64_t addr);
+/* Replaces planted int3 bytes in buf (len bytes read at addr) by the
+ * instruction's own first byte, so a debugger sees the program's code. */
+void tsc_sites_unpatch(uint64_t addr, void *buf, size_t len);
+/* Whether rdtsc faults after PR_SET_TSC on this machine (checked once, in
+ * a child process). */
+bool tsc_trap_works(void);
