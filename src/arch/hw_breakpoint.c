@@ -1,5 +1,6 @@
 #include "arch/hw_breakpoint.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
@@ -8,12 +9,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int hwbp_open(pid_t tid, uint64_t addr, uint64_t period)
-{
-    return hwbp_open_kind(tid, HWBP_EXEC, addr, sizeof(long), period);
-}
+#include "tracee/soft_breakpoint.h"
 
-int hwbp_open_kind(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len, uint64_t period)
+static int perf_breakpoint(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len,
+                           uint64_t period)
 {
     struct perf_event_attr a;
     memset(&a, 0, sizeof a);
@@ -40,8 +39,52 @@ int hwbp_open_kind(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len, uint6
     return fd;
 }
 
+__attribute__((noinline)) static void probe_target(void)
+{
+    __asm__ volatile("" ::: "memory");
+}
+
+bool hwbp_works(void)
+{
+    static int works = -1;
+    if (works < 0) {
+        int fd = perf_breakpoint(0, HWBP_EXEC, (uint64_t)(uintptr_t)probe_target, 0, 0);
+        probe_target();
+        uint64_t n = 0;
+        works = fd >= 0 && read(fd, &n, sizeof n) == sizeof n && n == 1;
+        if (fd >= 0)
+            close(fd);
+    }
+    return works;
+}
+
+int hwbp_open(pid_t tid, uint64_t addr, uint64_t period)
+{
+    return hwbp_open_kind(tid, HWBP_EXEC, addr, sizeof(long), period);
+}
+
+int hwbp_open_kind(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len, uint64_t period)
+{
+    if (hwbp_works())
+        return perf_breakpoint(tid, kind, addr, len, period);
+    if (kind == HWBP_EXEC)
+        return soft_bp_open(tid, addr, period);
+    errno = ENODEV; /* no software stand-in for a watchpoint */
+    return -1;
+}
+
+void hwbp_close(int fd)
+{
+    if (soft_bp_is(fd))
+        soft_bp_close(fd);
+    else if (fd >= 0)
+        close(fd);
+}
+
 uint64_t hwbp_read(int fd)
 {
+    if (soft_bp_is(fd))
+        return soft_bp_read(fd);
     uint64_t n = 0;
     if (read(fd, &n, sizeof n) != sizeof n)
         return 0;

@@ -12,10 +12,16 @@
  * tracer sees as a signal-delivery-stop. */
 #define HWBP_SIGNAL SIGSTKFLT
 
+/* Whether the debug registers work here (checked once, on the recorder's
+ * own thread).  Where they do not, execution breakpoints are int3s the
+ * tracer counts (tracee/soft_breakpoint.h), and watchpoints fail. */
+bool hwbp_works(void);
 /* period 0: count only.  Returns the fd, or -1 with errno set. */
 int hwbp_open(pid_t tid, uint64_t addr, uint64_t period);
 /* Executions counted so far (including the one a period stop stopped at). */
 uint64_t hwbp_read(int fd);
+/* Closes what hwbp_open or hwbp_open_kind returned. */
+void hwbp_close(int fd);
 
 enum hwbp_kind { HWBP_EXEC, HWBP_WRITE, HWBP_ACCESS };
 /* A breakpoint (len 1) or watchpoint on [addr, addr+len), len 1/2/4/8 and

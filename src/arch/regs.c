@@ -11,6 +11,11 @@ void regs_get(pid_t tid, regs_t *r)
         die_errno("cannot read registers of thread %d", tid);
 }
 
+bool regs_get_quiet(pid_t tid, regs_t *r)
+{
+    return ptrace(PTRACE_GETREGS, tid, 0, r) == 0;
+}
+
 void regs_set(pid_t tid, const regs_t *r)
 {
     if (ptrace(PTRACE_SETREGS, tid, 0, r) < 0)

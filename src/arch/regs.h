@@ -9,6 +9,8 @@ typedef struct user_regs_struct regs_t;
 
 void regs_get(pid_t tid, regs_t *r);
 void regs_set(pid_t tid, const regs_t *r);
+/* regs_get for a thread that may be gone: false then. */
+bool regs_get_quiet(pid_t tid, regs_t *r);
 /* Compares the registers replay must reproduce.  On a difference, writes
  * "rax 0x.. != recorded 0x.." into why and returns false. */
 bool regs_match(const regs_t *now, const regs_t *recorded, char *why, size_t whylen);

@@ -39,9 +39,11 @@
 #include "record/recorder.h"
 #include "trace/event.h"
 #include "tracee/tracee.h"
+#include "tracee/soft_breakpoint.h"
 
 #define EFLAGS_RF 0x10000ull
 #define PAGE 4096ul
+#define ANCHOR_LIMIT_NS 20000000ull /* of the thread's CPU time, at most */
 #define MAX_MISSES 3                /* executions with other registers, in a row */
 #define MAX_SCAN_PAGES (1ul << 20)  /* address space looked up in pagemap: 4 GiB */
 #define MAX_SNAP_PAGES 8192ul       /* memory compared: 32 MiB */
@@ -255,19 +257,23 @@ static bool same_but_flags(const regs_t *a, const regs_t *b)
 
 /* Runs t on to the next execution of want.rip with want's registers but
  * for the flags.  Returns 1 there (regs filled), 0 when it gave up (t
- * stopped at a later execution with other registers), -1 when another
- * stop came (*status).  *sig: the signal to resume t with (then 0). */
+ * stopped at a later execution with other registers), 2 when the address
+ * did not come again in time, -1 when another stop came (*status).  *sig: the signal to resume t with (then 0). */
 static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits, regs_t *regs,
                          int *sig, int *status)
 {
     for (int misses = 0; misses < MAX_MISSES; misses++) {
-        if (ptrace(PTRACE_SYSCALL, t->tid, 0, *sig) < 0)
+        if (tracee_resume(PTRACE_SYSCALL, t->tid, *sig) < 0)
             die_errno("cannot resume thread %d", t->tid);
         *sig = 0;
         *status = wait_for(t->tid);
         struct stop s;
         stop_classify(t->tid, *status, &s);
         siginfo_t si;
+        if (s.kind == STOP_SIGNAL && s.sig == SIGSTOP && t->clock_fd >= 0 &&
+            ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
+            (si.si_code == POLL_IN || si.si_code == POLL_HUP) && si.si_fd == t->clock_fd)
+            return 2; /* the address is not met again soon: give up */
         if (s.kind != STOP_SIGNAL || s.sig != HWBP_SIGNAL ||
             ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || si.si_code <= 0 || si.si_fd != fd)
             return -1;
@@ -303,6 +309,10 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
     if (fd < 0)
         return ANCHOR_NOT_TRIED;
     ptrace(PTRACE_SETSIGMASK, t->tid, sizeof only_bp, &only_bp);
+    /* The peek may have found the thread in code it then leaves for good
+     * (a loop entered after a call): the thread's CPU clock ends the wait. */
+    if (t->clock_fd >= 0)
+        clock_start(t->clock_fd, ANCHOR_LIMIT_NS);
 
     /* The thread stopped before the instruction at the anchor: with RF set
      * it runs without a breakpoint firing there, so the breakpoint's first
@@ -317,16 +327,19 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
     struct ev_word cand[MAX_CANDIDATES];
     uint64_t now[MAX_CANDIDATES];
     regs_t m1, m2, m3;
-    if ((rc = run_to_repeat(t, fd, &at, &hits, &m1, &held_sig, status)) <= 0)
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m1, &held_sig, status)) != 1) {
+        if (rc == 2 && !hits)
+            how = ANCHOR_NOT_MET;
         goto out;
+    }
     bool busy = other_task_reports();
     if (!snapshot_take(t->tid, at.rsp, &snap))
         goto out;
-    if ((rc = run_to_repeat(t, fd, &at, &hits, &m2, &held_sig, status)) <= 0)
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m2, &held_sig, status)) != 1)
         goto out;
     uint64_t base2 = hwbp_read(t->anchor_fd);
     int n = snapshot_diff(t->tid, &snap, cand);
-    if ((rc = run_to_repeat(t, fd, &at, &hits, &m3, &held_sig, status)) <= 0)
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m3, &held_sig, status)) != 1)
         goto out;
     busy = busy || other_task_reports();
     for (int i = 0; i < n; i++)
@@ -357,9 +370,14 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
 out:
     debug("anchor at 0x%llx: %d stops, %s, %u words, %zu pages compared, %lld us",
           (unsigned long long)at.rip, hits,
-          how == ANCHOR_MOVED ? "moved" : rc < 0 ? "another stop came" : "left at the peek",
+          how == ANCHOR_MOVED      ? "moved"
+          : how == ANCHOR_NOT_MET  ? "not met again"
+          : rc < 0                 ? "another stop came"
+                                   : "left at the peek",
           t->anchor_nwords, snap.pages, debug_enabled ? now_us() - start : 0);
-    close(fd);
+    hwbp_close(fd);
+    if (t->clock_fd >= 0)
+        clock_stop(t->clock_fd);
     ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
     free(snap.runs);
     free(snap.bytes);

@@ -27,6 +27,7 @@
 #include "trace/stream.h"
 #include "trace/tracedir.h"
 #include "tracee/tracee.h"
+#include "tracee/soft_breakpoint.h"
 
 extern char **environ;
 
@@ -79,6 +80,7 @@ static void task_remove(struct recorder *r, struct rtask *t)
     user_run_forget(t);
     free(t->exec_path);
     free(t->exit_words);
+    tracee_forget(t->tid);
     free(t);
 }
 
@@ -86,7 +88,7 @@ static void resume(struct rtask *t, enum rtask_state st)
 {
     int sig = t->pending_sig;
     t->pending_sig = 0;
-    if (ptrace(PTRACE_SYSCALL, t->tid, 0, sig) < 0 && errno != ESRCH)
+    if (tracee_resume(PTRACE_SYSCALL, t->tid, sig) < 0 && errno != ESRCH)
         die_errno("cannot resume thread %d", t->tid);
     t->state = st;
 }
@@ -384,12 +386,12 @@ static bool dodge_stop_signal(struct recorder *r, struct rtask *t)
     skip = entry;
     skip.orig_rax = -1;
     regs_set(t->tid, &skip);
-    ptrace(PTRACE_SYSCALL, t->tid, 0, 0);
+    tracee_resume(PTRACE_SYSCALL, t->tid, 0);
     int status = wait_for(t->tid);
     struct stop s;
     stop_classify(t->tid, status, &s);
     if (s.kind == STOP_SYSCALL_EXIT) {
-        ptrace(PTRACE_SYSCALL, t->tid, 0, 0);
+        tracee_resume(PTRACE_SYSCALL, t->tid, 0);
         status = wait_for(t->tid);
         stop_classify(t->tid, status, &s);
     }
@@ -677,7 +679,7 @@ int record_run(const struct record_options *opt)
             }
         }
         int status;
-        pid_t tid = waitpid(-1, &status, __WALL);
+        pid_t tid = tracee_wait(-1, &status, 0);
         if (tid < 0) {
             if (errno == EINTR) {
                 user_run_peek_due(r);

@@ -49,6 +49,7 @@ struct rtask {
     int run_sig;          /* the signal delivered as the run began */
     int stop_sent;        /* our SIGSTOP is on its way: STOP_FOR_* */
     bool peeked;          /* a peek in this run found it at peek_regs */
+    int repeeks;          /* peeks again in this run, an anchor not met again */
     bool restartable;     /* its last syscall returned ERESTART* */
     regs_t peek_regs;
     bool anchored;        /* a peek found anchor_regs in this run ... */
@@ -137,8 +138,10 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status);
  * or leaves it (ANCHOR_AT_PEEK, or ANCHOR_OTHER_STOP: another stop came,
  * *status).  Either way t->anchor_regs is what replay is to look for.
  * held_sig: t is at the delivery of that signal, which is to wait (queued
- * again, blocked) until the end; ANCHOR_NOT_TRIED: t was not resumed. */
-enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP };
+ * again, blocked) until the end; ANCHOR_NOT_TRIED: t was not resumed;
+ * ANCHOR_NOT_MET: the address did not come again within the thread's CPU
+ * time limit (t stopped elsewhere, by its clock: the anchor is of no use). */
+enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP, ANCHOR_NOT_MET };
 int anchor_fingerprint(struct rtask *t, int held_sig, int *status);
 /* A signal sig landing in t's code before its run has an anchor (within
  * the first 30 us): makes the anchor here, with its memory fingerprint,

@@ -25,15 +25,27 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "arch/hw_breakpoint.h"
+#include "arch/tracee_mem.h"
 #include "common/die.h"
 #include "record/recorder.h"
 #include "trace/event.h"
+#include "tracee/tracee.h"
 
 #define PEEK_DELAY_NS 30000     /* into a run, a peek finds an anchor */
+/* Without debug registers, replay stops at every execution from the
+ * resume to the anchor (tracee/soft_breakpoint.h): peek sooner. */
+#define PEEK_DELAY_SOFT_NS 5000
+#define MAX_REPEEKS 4
+
+static long peek_delay(void)
+{
+    return hwbp_works() ? PEEK_DELAY_NS : PEEK_DELAY_SOFT_NS;
+}
 #define SLICE_NS 10000000       /* then the run may be preempted, every slice */
 
 static volatile sig_atomic_t peek_fired;
@@ -94,8 +106,8 @@ static bool start_clock_peek(struct recorder *r, struct rtask *t)
     if (r->no_clock_peek)
         return false;
     if (t->clock_fd < 0)
-        t->clock_fd = clock_open(t->tid, PEEK_DELAY_NS, SIGSTOP);
-    if (t->clock_fd < 0 || !clock_start(t->clock_fd, PEEK_DELAY_NS)) {
+        t->clock_fd = clock_open(t->tid, peek_delay(), SIGSTOP);
+    if (t->clock_fd < 0 || !clock_start(t->clock_fd, peek_delay())) {
         debug("no CPU clock for peeks (%s): the recorder's timer peeks", strerror(errno));
         r->no_clock_peek = true;
         return false;
@@ -118,11 +130,12 @@ void user_run_begin(struct recorder *r, struct rtask *t)
     t->in_user = true;
     t->run_seq++;
     t->peeked = false;
+    t->repeeks = 0;
     if (r->timers_used)
         arm_hot_counters(t);
     if ((r->timers_used && start_clock_peek(r, t)) || !(r->timers_used || has_company(r, t)))
         return;
-    arm_timer(r, t, PEEK_DELAY_NS, PHASE_PEEK);
+    arm_timer(r, t, peek_delay(), PHASE_PEEK);
 }
 
 void user_run_end(struct rtask *t)
@@ -131,7 +144,7 @@ void user_run_end(struct rtask *t)
     if (t->clock_fd >= 0)
         clock_stop(t->clock_fd);
     if (t->anchored) {
-        close(t->anchor_fd);
+        hwbp_close(t->anchor_fd);
         t->anchored = false;
     }
 }
@@ -141,7 +154,7 @@ void user_run_forget(struct rtask *t)
     user_run_end(t);
     for (int i = 0; i < t->nhot; i++)
         if (t->hot_fd[i] >= 0)
-            close(t->hot_fd[i]);
+            hwbp_close(t->hot_fd[i]);
     if (t->clock_fd >= 0)
         close(t->clock_fd);
     t->clock_fd = -1;
@@ -199,6 +212,42 @@ static bool sent_by_program(struct rtask *t)
            (si.si_code == SI_USER || si.si_code == SI_TKILL) && si.si_pid != getpid();
 }
 
+enum { PROBE_LOOP, PROBE_NO_LOOP, PROBE_ELSEWHERE };
+#define MAX_PROBE_STEPS 96
+
+/* Without debug registers, an anchor outside a loop (the tail of a call
+ * the thread leaves for good) would cost replay a stop at every execution
+ * of whatever the thread then loops in, until the next peek.  So the peek
+ * single-steps the thread until an instruction comes again: it is then at
+ * a loop's second pass (*now), the anchor to take.  A syscall instruction
+ * or an int3 ahead ends the search (a single-step would run them unseen);
+ * a signal that comes is another stop (*status). */
+static int step_into_loop(struct rtask *t, regs_t *now, int *status)
+{
+    uint64_t seen[MAX_PROBE_STEPS];
+    for (int n = 0; n < MAX_PROBE_STEPS; n++) {
+        for (int i = 0; i < n; i++)
+            if (seen[i] == now->rip)
+                return PROBE_LOOP;
+        seen[n] = now->rip;
+        uint8_t insn[2];
+        if (tracee_read(t->tid, now->rip, insn, 2) != 2 || insn[0] == 0xcc ||
+            (insn[0] == 0x0f && insn[1] == 0x05))
+            return PROBE_NO_LOOP;
+        if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0)
+            return PROBE_NO_LOOP;
+        int st = wait_for(t->tid);
+        siginfo_t si;
+        if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP || (st >> 16) ||
+            ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || si.si_code != TRAP_TRACE) {
+            *status = st;
+            return PROBE_ELSEWHERE;
+        }
+        regs_get(t->tid, now);
+    }
+    return PROBE_NO_LOOP;
+}
+
 int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
 {
     if (sent_by_program(t)) {
@@ -251,14 +300,32 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
         arm_timer(r, t, slice_ns(r), PHASE_SLICE);
     if (r->timers_used && t->in_user && !t->anchored &&
         !regs_match(&now, &t->resume_regs, why, sizeof why)) {
+        if (!hwbp_works()) {
+            int got = step_into_loop(t, &now, status);
+            if (got == PROBE_ELSEWHERE)
+                return STOPPED_ELSEWHERE;
+            if (got == PROBE_NO_LOOP) {
+                if (t->repeeks++ < MAX_REPEEKS && t->clock_fd >= 0)
+                    clock_start(t->clock_fd, peek_delay());
+                return STOPPED_RESUME;
+            }
+        }
         t->anchor_fd = hwbp_open(t->tid, now.rip, 0);
         if (t->anchor_fd >= 0) {
             t->anchored = true;
             t->anchor_regs = now;
             t->anchor_base = 0;
             t->anchor_nwords = 0;
-            if (!hot_counted(t) && anchor_fingerprint(t, 0, status) == ANCHOR_OTHER_STOP)
+            int how = hot_counted(t) ? ANCHOR_NOT_TRIED : anchor_fingerprint(t, 0, status);
+            if (how == ANCHOR_OTHER_STOP)
                 return STOPPED_ELSEWHERE;
+            if (how == ANCHOR_NOT_MET && t->repeeks++ < MAX_REPEEKS && t->clock_fd >= 0) {
+                /* Code the thread left (a call's tail before its loop):
+                 * peek again, in the loop it went on to. */
+                hwbp_close(t->anchor_fd);
+                t->anchored = false;
+                clock_start(t->clock_fd, peek_delay());
+            }
         }
     }
     return STOPPED_RESUME;
@@ -269,9 +336,14 @@ static void learn_hot(struct rtask *t, uint64_t addr)
     for (int i = 0; i < t->nhot; i++)
         if (t->hot_addr[i] == addr)
             return;
-    int slot = t->nhot < 4 ? t->nhot++ : (int)(t->run_seq % 4);
-    if (slot < t->nhot && t->hot_fd[slot] >= 0 && t->hot_addr[slot] != addr)
-        close(t->hot_fd[slot]);
+    int slot;
+    if (t->nhot < 4) {
+        slot = t->nhot++; /* a new slot: its fd field holds no counter yet */
+    } else {
+        slot = (int)(t->run_seq % 4);
+        if (t->hot_fd[slot] >= 0)
+            hwbp_close(t->hot_fd[slot]);
+    }
     t->hot_addr[slot] = addr;
     t->hot_fd[slot] = -1;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch/tsc_sites.h"
 #include "arch/hw_breakpoint.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
@@ -142,6 +143,7 @@ void debug_reinsert_bps(struct replayer *rp)
 
 void debug_hide_bps(struct debugger *d, pid_t pid, uint64_t addr, uint8_t *buf, size_t len)
 {
+    tsc_sites_unpatch(addr, buf, len); /* the replay's own int3s on rdtsc */
     for (int i = 0; i < d->nbps; i++)
         if (d->bps[i].pid == pid && d->bps[i].addr >= addr && d->bps[i].addr - addr < len)
             buf[d->bps[i].addr - addr] = d->bps[i].orig;
@@ -204,7 +206,7 @@ void debug_disarm_thread(struct replayer *rp, pid_t tid)
     struct debugger *d = rp->dbg;
     for (int i = 0; i < d->nhwfds;)
         if (d->hwfds[i].tid == tid) {
-            close(d->hwfds[i].fd);
+            hwbp_close(d->hwfds[i].fd);
             d->hwfds[i] = d->hwfds[--d->nhwfds];
         } else {
             i++;
@@ -292,7 +294,7 @@ static void drop_point(struct debugger *d, int point)
 {
     for (int i = 0; i < d->nhwfds;) {
         if (d->hwfds[i].point == point) {
-            close(d->hwfds[i].fd);
+            hwbp_close(d->hwfds[i].fd);
             d->hwfds[i] = d->hwfds[--d->nhwfds];
             continue;
         }

@@ -22,6 +22,7 @@
 #include "replay/replayer.h"
 #include "trace/event.h"
 #include "tracee/tracee.h"
+#include "tracee/soft_breakpoint.h"
 
 #define EFLAGS_RF 0x10000ull
 
@@ -362,7 +363,7 @@ static bool step_off_breakpoint(struct replayer *rp, struct ptask *t, int expect
         tracee_write(t->tid, bp->addr, &bp->orig, 1);
         t->at_sysemu_stop = false;
         t->fresh = false;
-        if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0)
+        if (tracee_resume(PTRACE_SINGLESTEP, t->tid, 0) < 0)
             divergence(rp, "cannot single-step thread %d: %s", t->tid, strerror(errno));
         stop_classify(t->tid, replay_wait(rp, t->tid), s);
         tracee_write(t->tid, bp->addr, &int3, 1);
@@ -425,7 +426,7 @@ bool debugger_before_resume(struct replayer *rp, struct ptask *t, int request, i
         hit_reported = 0;
         if (bp)
             tracee_write(t->tid, bp->addr, &bp->orig, 1);
-        long rc = ptrace(PTRACE_SINGLESTEP, t->tid, 0, *sig);
+        long rc = tracee_resume(PTRACE_SINGLESTEP, t->tid, *sig);
         int err = errno;
         if (rc < 0)
             divergence(rp, "cannot single-step thread %d: %s", t->tid, strerror(err));
@@ -479,7 +480,7 @@ static void step_over_hidden(struct replayer *rp, struct ptask *t, struct sw_bp 
     regs_set(t->tid, r);
     tracee_write(t->tid, bp->addr, &bp->orig, 1);
     struct stop s;
-    ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0);
+    tracee_resume(PTRACE_SINGLESTEP, t->tid, 0);
     stop_classify(t->tid, replay_wait(rp, t->tid), &s);
     static const uint8_t int3 = 0xcc;
     tracee_write(t->tid, bp->addr, &int3, 1);

@@ -26,6 +26,7 @@
 #include "trace/event_reader.h"
 #include "trace/tracedir.h"
 #include "tracee/tracee.h"
+#include "tracee/soft_breakpoint.h"
 
 static struct replayer *active;
 
@@ -116,6 +117,7 @@ static void ptask_remove(struct replayer *rp, struct ptask *t)
             *p = t->next;
             break;
         }
+    tracee_forget(t->tid);
     free(t);
 }
 
@@ -163,7 +165,7 @@ static int deliver_after_masked_wait(struct replayer *rp, struct ptask *t, int s
     if (d == 'C') {
         /* A single-step with the signal stops at the handler's first
          * instruction, its frame built: fix uc_sigmask (frame + 304). */
-        if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, sig) < 0)
+        if (tracee_resume(PTRACE_SINGLESTEP, t->tid, sig) < 0)
             divergence(rp, "cannot deliver %s: %s", strsignal(sig), strerror(errno));
         struct stop s;
         stop_classify(t->tid, replay_wait(rp, t->tid), &s);
@@ -209,7 +211,7 @@ static void resume_and_wait_inner(struct replayer *rp, struct ptask *t, int requ
     bool skip_exit = t->at_sysemu_stop && request != PTRACE_SYSEMU;
     t->at_sysemu_stop = false;
     for (;;) {
-        if (ptrace(request, t->tid, 0, sig) < 0)
+        if (tracee_resume(request, t->tid, sig) < 0)
             divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
         stop_classify(t->tid, replay_wait(rp, t->tid), s);
         sig = 0;
@@ -464,7 +466,7 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
     pid_t report_tid = leader ? leader->tid : t->tid;
     int sig = t->pending_sig;
     t->pending_sig = 0;
-    if (ptrace(PTRACE_SYSCALL, t->tid, 0, sig) < 0)
+    if (tracee_resume(PTRACE_SYSCALL, t->tid, sig) < 0)
         divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
     wait_collecting(rp, report_tid, PTRACE_SYSCALL, leader != NULL, &s);
     if (leader) {
@@ -527,7 +529,7 @@ static void wait_collecting(struct replayer *rp, pid_t tid, int request, bool sk
         }
     for (;;) {
         int status;
-        pid_t pid = waitpid(-1, &status, __WALL);
+        pid_t pid = tracee_wait(-1, &status, 0);
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
@@ -541,7 +543,7 @@ static void wait_collecting(struct replayer *rp, pid_t tid, int request, bool sk
             continue;
         stop_classify(tid, status, s);
         if (s->kind == STOP_SIGNAL && !is_fault(s->sig)) {
-            ptrace(request, tid, 0, 0);
+            tracee_resume(request, tid, 0);
             continue;
         }
         return;
@@ -557,7 +559,7 @@ static void replay_task_exit(struct replayer *rp, struct ptask *t, int status)
     } else {
         int sig = t->pending_sig;
         t->pending_sig = 0;
-        if (ptrace(PTRACE_CONT, t->tid, 0, sig) < 0 && errno != ESRCH)
+        if (tracee_resume(PTRACE_CONT, t->tid, sig) < 0 && errno != ESRCH)
             divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
     }
     wait_collecting(rp, t->tid, PTRACE_CONT, false, &s);

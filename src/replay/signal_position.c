@@ -79,7 +79,7 @@ static void search(struct replayer *rp, struct ptask *t, uint64_t addr, const re
             break;
     }
     debug("search for 0x%llx: %lu stops", (unsigned long long)addr, stops);
-    close(fd);
+    hwbp_close(fd);
 }
 
 /* Stops just before the n-th execution of addr from here. */
@@ -88,7 +88,7 @@ static void count_to(struct replayer *rp, struct ptask *t, uint64_t addr, uint64
     int fd = arm(rp, t, addr, n);
     struct stop s;
     run_to_breakpoint(rp, t, &s);
-    close(fd);
+    hwbp_close(fd);
 }
 
 void reach_position(struct replayer *rp, struct ptask *t, const regs_t *at,

@@ -19,6 +19,7 @@
 #include "replay/replayer.h"
 #include "syscalls/syscall_table.h"
 #include "tracee/tracee.h"
+#include "tracee/soft_breakpoint.h"
 
 static bool is_emulated(long nr)
 {
@@ -166,7 +167,7 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
     } else if (t->where == PT_IN_SYSCALL && (nr == SYS_vfork || (nr == SYS_clone && (t->entry_regs.rdi & CLONE_VFORK)))) {
         /* The parent of a vfork returns only once its child has exec'd or
          * exited, which later events bring about: finish it then. */
-        if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0)
+        if (tracee_resume(PTRACE_SYSCALL, t->tid, 0) < 0)
             divergence(rp, "cannot resume thread %d: %s", t->tid, strerror(errno));
         t->where = PT_COMPLETING;
         t->completing_result = result;

@@ -8,11 +8,12 @@
 #include "arch/regs.h"
 #include "common/die.h"
 #include "tracee/tracee.h"
+#include "tracee/soft_breakpoint.h"
 
 static void step(pid_t tid, enum stop_kind want)
 {
     for (;;) {
-        if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
+        if (tracee_resume(PTRACE_SYSCALL, tid, 0) < 0)
             die_errno("cannot resume thread %d", tid);
         struct stop s;
         stop_classify(tid, wait_for(tid), &s);

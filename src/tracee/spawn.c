@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/die.h"
+#include "tracee/soft_breakpoint.h"
 
 static void child(const struct spawn_spec *spec, int errpipe)
 {
@@ -64,7 +65,7 @@ pid_t tracee_spawn(const struct spawn_spec *spec)
     /* Run to the execve's exec event, then to its syscall exit. */
     int seen_exec = 0;
     for (;;) {
-        if (ptrace(PTRACE_SYSCALL, pid, 0, 0) < 0)
+        if (tracee_resume(PTRACE_SYSCALL, pid, 0) < 0)
             die_errno("ptrace(SYSCALL)");
         status = wait_for(pid);
         struct stop s;

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "common/die.h"
+#include "tracee/soft_breakpoint.h"
 
 void stop_classify(pid_t tid, int status, struct stop *s)
 {
@@ -45,7 +46,7 @@ int wait_for(pid_t tid)
 {
     int status;
     for (;;) {
-        pid_t r = waitpid(tid, &status, __WALL);
+        pid_t r = tracee_wait(tid, &status, 0);
         if (r == tid)
             return status;
         if (r < 0 && errno != EINTR)

@@ -35,7 +35,11 @@ check() {
     grep -q '^== ' "$WORK/$name.replay.n" || fail "$name: gdb printed nothing"
 }
 
-check debuggee; check threads; check signals; check watch_masked; check reverse
+check threads; check signals
+# hbreak and watch need debug registers, natively as on a replay.
+debug_registers ||
+    skipped "debuggee, watch_masked, reverse: this machine's debug registers do not work (threads and signals passed)"
+check debuggee; check watch_masked; check reverse
 grep -q 'Watchpoint 4: total' "$WORK/debuggee.replay.n" || fail "no watchpoint hit"
 grep -q '^\$12 = 42$' "$WORK/debuggee.replay.n" || fail "set var did not show"
 

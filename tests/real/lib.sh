@@ -6,6 +6,8 @@
 #   replay NAME [TRACE]                           # exit 0 and same stdout/stderr
 #                                                 # (TRACE: the trace moved elsewhere)
 #   fail "why"                                    # prints FAIL: why, exits 1
+#   debug_registers                               # whether they work here
+#   skipped "what, why"                           # prints SKIP: ..., exits 77
 #
 # A script exits 0 when it passes; on failure it says why on stdout.
 # Environment: REWIND (default build/bin/rewind), REAL_STEP_TIMEOUT (seconds
@@ -32,6 +34,20 @@ export _RR_TRACE_DIR
 fail() {
     echo "FAIL: $*"
     exit 1
+}
+
+# After the parts that ran passed: says what did not run here and why;
+# run-all.sh counts the test as skipped, not passed.
+skipped() {
+    echo "SKIP: $*"
+    exit 77
+}
+
+# Whether perf execution breakpoints count on this machine (gdb's hbreak
+# and watch need them, natively and on a replay).
+debug_registers() {
+    cc -O1 -o "$WORK/debug_registers" "$ROOT/tests/tools/debug_registers.c" 2>/dev/null &&
+        "$WORK/debug_registers"
 }
 
 # show FILE: its first 20 lines, indented.

@@ -1,0 +1,322 @@
+#include "tracee/soft_breakpoint.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arch/hw_breakpoint.h"
+#include "arch/regs.h"
+#include "arch/tracee_mem.h"
+#include "common/die.h"
+
+#define EFLAGS_RF 0x10000ull
+#define INT3 0xcc
+
+struct sbp {
+    int fd;
+    pid_t tid;
+    uint64_t addr, period, count;
+};
+
+/* An int3 in one address space (a thread group), shared by the handles
+ * on its address. */
+struct site {
+    pid_t tgid;
+    uint64_t addr;
+    uint8_t orig;
+    int refs;
+};
+
+/* What is known of a tracee thread: its group, how it was last resumed,
+ * and a stop taken while the tracer stepped it, not yet reported. */
+struct thread {
+    pid_t tid, tgid;
+    int request;
+    bool stashed;
+    int status;
+};
+
+static struct sbp *bps;
+static size_t nbps;
+static struct site *sites;
+static size_t nsites;
+static struct thread *threads;
+static size_t nthreads;
+/* Every int3 ever planted and the byte it replaced: a fork copies them
+ * into its child, which has no use for them. */
+static struct site *planted;
+static size_t nplanted;
+
+static struct thread *thread_of(pid_t tid)
+{
+    for (size_t i = 0; i < nthreads; i++)
+        if (threads[i].tid == tid)
+            return &threads[i];
+    threads = xrealloc(threads, (nthreads + 1) * sizeof *threads);
+    threads[nthreads] = (struct thread){.tid = tid, .request = -1};
+    return &threads[nthreads++];
+}
+
+static pid_t tgid_of(pid_t tid)
+{
+    struct thread *th = thread_of(tid);
+    if (th->tgid)
+        return th->tgid;
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", tid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return tid;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Tgid: %d", &th->tgid) == 1)
+            break;
+    fclose(f);
+    if (!th->tgid)
+        th->tgid = tid;
+    return th->tgid;
+}
+
+void tracee_forget(pid_t tid)
+{
+    for (size_t i = 0; i < nthreads; i++)
+        if (threads[i].tid == tid) {
+            threads[i] = threads[--nthreads];
+            return;
+        }
+}
+
+static struct site *planted_at(uint64_t addr)
+{
+    for (size_t i = 0; i < nplanted; i++)
+        if (planted[i].addr == addr)
+            return &planted[i];
+    return NULL;
+}
+
+static struct site *site_find(pid_t tgid, uint64_t addr)
+{
+    for (size_t i = 0; i < nsites; i++)
+        if (sites[i].addr == addr && (!tgid || sites[i].tgid == tgid))
+            return &sites[i];
+    return NULL;
+}
+
+static uint8_t byte_at(pid_t tid, uint64_t addr)
+{
+    uint8_t b = 0;
+    tracee_read(tid, addr, &b, 1);
+    return b;
+}
+
+static void put_byte(pid_t tid, uint64_t addr, uint8_t b)
+{
+    tracee_write(tid, addr, &b, 1);
+}
+
+int soft_bp_open(pid_t tid, uint64_t addr, uint64_t period)
+{
+    uint8_t insn[2];
+    if (tracee_read(tid, addr, insn, 2) != 2)
+        return -1;
+    if (insn[0] == 0x0f && insn[1] == 0x05) {
+        errno = EINVAL; /* a single-step would run the syscall unseen */
+        return -1;
+    }
+    pid_t tgid = tgid_of(tid);
+    struct site *s = site_find(tgid, addr);
+    if (!s) {
+        /* An int3 left by a fork of a process that had one here is not
+         * the program's. */
+        struct site *other = insn[0] == INT3 ? planted_at(addr) : NULL;
+        sites = xrealloc(sites, (nsites + 1) * sizeof *sites);
+        s = &sites[nsites++];
+        *s = (struct site){tgid, addr, other ? other->orig : insn[0], 0};
+        put_byte(tid, addr, INT3);
+        if (!other) {
+            planted = xrealloc(planted, (nplanted + 1) * sizeof *planted);
+            planted[nplanted++] = *s;
+        }
+    }
+    s->refs++;
+    int fd = eventfd(0, EFD_CLOEXEC);
+    if (fd < 0)
+        die_errno("eventfd");
+    bps = xrealloc(bps, (nbps + 1) * sizeof *bps);
+    bps[nbps++] = (struct sbp){fd, tid, addr, period, 0};
+    return fd;
+}
+
+static struct sbp *bp_of(int fd)
+{
+    for (size_t i = 0; i < nbps; i++)
+        if (bps[i].fd == fd)
+            return &bps[i];
+    return NULL;
+}
+
+int soft_bp_is(int fd)
+{
+    return fd >= 0 && bp_of(fd) != NULL;
+}
+
+uint64_t soft_bp_read(int fd)
+{
+    struct sbp *b = bp_of(fd);
+    return b ? b->count : 0;
+}
+
+void soft_bp_close(int fd)
+{
+    struct sbp *b = bp_of(fd);
+    if (!b)
+        return;
+    pid_t tgid = tgid_of(b->tid);
+    struct site *s = site_find(tgid, b->addr);
+    if (s && --s->refs == 0) {
+        if (byte_at(b->tid, b->addr) == INT3)
+            put_byte(b->tid, b->addr, s->orig);
+        *s = sites[--nsites];
+    }
+    close(b->fd);
+    *b = bps[--nbps];
+}
+
+/* Runs the instruction at the site's address once, without its int3.
+ * Returns true when it ran; else the stop that came instead (a signal, the
+ * end) is in *other, the thread still before the instruction with RF set,
+ * which says it was counted. */
+static bool step_over(pid_t tid, uint64_t addr, uint8_t orig, bool same_space, int sig,
+                      int *other)
+{
+    put_byte(tid, addr, orig);
+    int st = 0;
+    if (ptrace(PTRACE_SINGLESTEP, tid, 0, sig) == 0)
+        while (waitpid(tid, &st, __WALL) < 0 && errno == EINTR)
+            ;
+    if (same_space && site_find(tgid_of(tid), addr))
+        put_byte(tid, addr, INT3);
+    siginfo_t si;
+    if (WIFSTOPPED(st) && WSTOPSIG(st) == SIGTRAP && !(st >> 16) &&
+        ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 && si.si_code == TRAP_TRACE)
+        return true;
+    *other = st;
+    regs_t r;
+    if (WIFSTOPPED(st) && regs_get_quiet(tid, &r) && r.rip == addr) {
+        r.eflags |= EFLAGS_RF;
+        regs_set(tid, &r);
+    }
+    return false;
+}
+
+static bool blocked(pid_t tid, int sig)
+{
+    uint64_t mask;
+    return ptrace(PTRACE_GETSIGMASK, tid, sizeof mask, &mask) == 0 && (mask >> (sig - 1)) & 1;
+}
+
+long tracee_resume(int request, pid_t tid, int sig)
+{
+    struct thread *th = thread_of(tid);
+    th->request = request;
+    regs_t r;
+    if (nsites && request != PTRACE_SINGLESTEP && (!sig || blocked(tid, sig)) &&
+        regs_get_quiet(tid, &r) && (r.eflags & EFLAGS_RF)) {
+        struct site *s = site_find(tgid_of(tid), r.rip);
+        int other;
+        if (s && byte_at(tid, r.rip) == INT3) {
+            /* A blocked signal given with the step is only queued. */
+            if (!step_over(tid, r.rip, s->orig, true, sig, &other)) {
+                th = thread_of(tid);
+                th->stashed = true;
+                th->status = other;
+                return 0;
+            }
+            sig = 0;
+        }
+    }
+    return ptrace(request, tid, 0, sig);
+}
+
+enum { HIT_NOT_OURS, HIT_TAKEN, HIT_REPORT };
+
+/* A SIGTRAP stop of tid: one of our int3s, counted (and the thread resumed
+ * as it was, HIT_TAKEN), or a period reached or another stop to report in
+ * its place (HIT_REPORT, *status rewritten). */
+static int take_hit(pid_t tid, int *status)
+{
+    siginfo_t si;
+    regs_t r;
+    if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 || si.si_code != SI_KERNEL ||
+        !regs_get_quiet(tid, &r))
+        return HIT_NOT_OURS;
+    uint64_t addr = r.rip - 1;
+    struct site *s = site_find(tgid_of(tid), addr);
+    bool same_space = s != NULL;
+    if (!s && (!(s = planted_at(addr)) || byte_at(tid, addr) != INT3))
+        return HIT_NOT_OURS;
+    r.rip = addr;
+    struct sbp *fired = NULL;
+    for (size_t i = 0; same_space && i < nbps; i++) {
+        struct sbp *b = &bps[i];
+        if (b->tid != tid || b->addr != addr)
+            continue;
+        b->count++;
+        if (b->period && b->count % b->period == 0 && !fired)
+            fired = b;
+    }
+    if (fired) {
+        r.eflags |= EFLAGS_RF;
+        regs_set(tid, &r);
+        siginfo_t bp = {.si_signo = HWBP_SIGNAL, .si_code = POLL_IN};
+        bp.si_fd = fired->fd;
+        ptrace(PTRACE_SETSIGINFO, tid, 0, &bp);
+        *status = (HWBP_SIGNAL << 8) | 0x7f;
+        return HIT_REPORT;
+    }
+    regs_set(tid, &r);
+    int other;
+    /* A fork's copy of our int3 is cleaned away as it is met. */
+    if (!step_over(tid, addr, s->orig, same_space, 0, &other)) {
+        *status = other;
+        return HIT_REPORT;
+    }
+    struct thread *th = thread_of(tid);
+    if (th->request < 0)
+        die("thread %d hit a counted breakpoint, resumed in an unknown way", tid);
+    ptrace(th->request, tid, 0, 0);
+    return HIT_TAKEN;
+}
+
+static pid_t pop_stash(pid_t pid, int *status)
+{
+    for (size_t i = 0; i < nthreads; i++)
+        if (threads[i].stashed && (pid == -1 || threads[i].tid == pid)) {
+            threads[i].stashed = false;
+            *status = threads[i].status;
+            return threads[i].tid;
+        }
+    return 0;
+}
+
+pid_t tracee_wait(pid_t pid, int *status, int flags)
+{
+    for (;;) {
+        pid_t got = pop_stash(pid, status);
+        if (!got) {
+            got = waitpid(pid, status, flags | __WALL);
+            if (got <= 0)
+                return got;
+        }
+        if (!nplanted || !WIFSTOPPED(*status) || WSTOPSIG(*status) != SIGTRAP || (*status >> 16))
+            return got;
+        if (take_hit(got, status) != HIT_TAKEN)
+            return got;
+    }
+}
