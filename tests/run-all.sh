@@ -305,7 +305,7 @@ for script in tests/real/*.sh; do
     fi
 done
 
-if [ $((PASSED + FAILED)) -eq 0 ]; then
+if [ $((PASSED + FAILED + SKIPPED)) -eq 0 ]; then
     echo "run-all.sh: no test ran${FILTER:+ (TESTS_FILTER=$FILTER matched nothing)}" >&2
     echo "0 passed, 0 failed"
     exit 1
