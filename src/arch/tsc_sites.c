@@ -4,16 +4,11 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <x86intrin.h>
 
 #include "arch/tracee_mem.h"
 #include "common/die.h"
@@ -202,23 +197,4 @@ void tsc_sites_unpatch(uint64_t addr, void *buf, size_t len)
     for (size_t i = 0; i < nplanted; i++)
         if (planted[i] >= addr && planted[i] < addr + len && b[planted[i] - addr] == 0xcc)
             b[planted[i] - addr] = 0x0f;
-}
-
-bool tsc_trap_works(void)
-{
-    static int works = -1;
-    if (works >= 0)
-        return works;
-    pid_t pid = fork();
-    if (pid == 0) {
-        signal(SIGSEGV, SIG_DFL);
-        setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
-        prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
-        (void)__rdtsc();
-        _exit(0);
-    }
-    int status = 0;
-    works = pid > 0 && waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
-            WTERMSIG(status) == SIGSEGV;
-    return works;
 }

@@ -25,6 +25,3 @@ int tsc_site_at(pid_t tid, uint64_t addr);
 /* Replaces planted int3 bytes in buf (len bytes read at addr) by the
  * instruction's own first byte, so a debugger sees the program's code. */
 void tsc_sites_unpatch(uint64_t addr, void *buf, size_t len);
-/* Whether rdtsc faults after PR_SET_TSC on this machine (checked once, in
- * a child process). */
-bool tsc_trap_works(void);

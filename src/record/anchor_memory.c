@@ -38,8 +38,8 @@
 #include "common/die.h"
 #include "record/recorder.h"
 #include "trace/event.h"
-#include "tracee/tracee.h"
 #include "tracee/soft_breakpoint.h"
+#include "tracee/tracee.h"
 
 #define EFLAGS_RF 0x10000ull
 #define PAGE 4096ul
@@ -258,7 +258,8 @@ static bool same_but_flags(const regs_t *a, const regs_t *b)
 /* Runs t on to the next execution of want.rip with want's registers but
  * for the flags.  Returns 1 there (regs filled), 0 when it gave up (t
  * stopped at a later execution with other registers), 2 when the address
- * did not come again in time, -1 when another stop came (*status).  *sig: the signal to resume t with (then 0). */
+ * did not come again in time (the thread's CPU clock stopped it), -1 when
+ * another stop came (*status).  *sig: the signal to resume t with (then 0). */
 static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits, regs_t *regs,
                          int *sig, int *status)
 {

@@ -37,6 +37,7 @@
 #include "tracee/tracee.h"
 
 #define PEEK_DELAY_NS 30000     /* into a run, a peek finds an anchor */
+#define SLICE_NS 10000000       /* then the run may be preempted, every slice */
 /* Without debug registers, replay stops at every execution from the
  * resume to the anchor (tracee/soft_breakpoint.h): peek sooner. */
 #define PEEK_DELAY_SOFT_NS 5000
@@ -46,7 +47,6 @@ static long peek_delay(void)
 {
     return hwbp_works() ? PEEK_DELAY_NS : PEEK_DELAY_SOFT_NS;
 }
-#define SLICE_NS 10000000       /* then the run may be preempted, every slice */
 
 static volatile sig_atomic_t peek_fired;
 static void on_peek_timer(int sig) { (void)sig; peek_fired = 1; }
