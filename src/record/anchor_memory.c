@@ -319,7 +319,15 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
      * it runs without a breakpoint firing there, so the breakpoint's first
      * stop is a later execution (and the anchor's counter, armed just now,
      * counts only those too; replay gives the anchor this RF). */
-    at.eflags |= EFLAGS_RF;
+    if (!(at.eflags & EFLAGS_RF)) {
+        /* That execution is still due, and the hot counters on this
+         * address would have counted it: replay, counting them from the
+         * resume, does. */
+        for (int i = 0; i < t->nhot; i++)
+            if (t->hot_fd[i] >= 0 && t->hot_addr[i] == at.rip)
+                t->hot_base[i]--;
+        at.eflags |= EFLAGS_RF;
+    }
     regs_set(t->tid, &at);
     t->anchor_regs = at;
 

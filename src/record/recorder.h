@@ -50,6 +50,7 @@ struct rtask {
     int stop_sent;        /* our SIGSTOP is on its way: STOP_FOR_* */
     bool peeked;          /* a peek in this run found it at peek_regs */
     int repeeks;          /* peeks again in this run, an anchor not met again */
+    bool hold_tried;      /* a signal waited in this run (user_run_hold) */
     bool restartable;     /* its last syscall returned ERESTART* */
     regs_t peek_regs;
     bool anchored;        /* a peek found anchor_regs in this run ... */

@@ -131,6 +131,7 @@ void user_run_begin(struct recorder *r, struct rtask *t)
     t->run_seq++;
     t->peeked = false;
     t->repeeks = 0;
+    t->hold_tried = false;
     if (r->timers_used)
         arm_hot_counters(t);
     if ((r->timers_used && start_clock_peek(r, t)) || !(r->timers_used || has_company(r, t)))
@@ -221,8 +222,9 @@ enum { PROBE_LOOP, PROBE_NO_LOOP, PROBE_ELSEWHERE };
  * single-steps the thread until an instruction comes again: it is then at
  * a loop's second pass (*now), the anchor to take.  A syscall instruction
  * or an int3 ahead ends the search (a single-step would run them unseen);
- * a signal that comes is another stop (*status). */
-static int step_into_loop(struct rtask *t, regs_t *now, int *status)
+ * a signal that comes is another stop (*status).  *sig is given with the
+ * first step (a held signal, blocked: the kernel queues it again), then 0. */
+static int step_into_loop(struct rtask *t, regs_t *now, int *sig, int *status)
 {
     uint64_t seen[MAX_PROBE_STEPS];
     for (int n = 0; n < MAX_PROBE_STEPS; n++) {
@@ -234,8 +236,9 @@ static int step_into_loop(struct rtask *t, regs_t *now, int *status)
         if (tracee_read(t->tid, now->rip, insn, 2) != 2 || insn[0] == 0xcc ||
             (insn[0] == 0x0f && insn[1] == 0x05))
             return PROBE_NO_LOOP;
-        if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0)
+        if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, *sig) < 0)
             return PROBE_NO_LOOP;
+        *sig = 0;
         int st = wait_for(t->tid);
         siginfo_t si;
         if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP || (st >> 16) ||
@@ -246,6 +249,19 @@ static int step_into_loop(struct rtask *t, regs_t *now, int *status)
         regs_get(t->tid, now);
     }
     return PROBE_NO_LOOP;
+}
+
+/* An anchor where t is now, counted from here, without words yet. */
+static bool anchor_open(struct rtask *t, const regs_t *now)
+{
+    t->anchor_fd = hwbp_open(t->tid, now->rip, 0);
+    if (t->anchor_fd < 0)
+        return false;
+    t->anchored = true;
+    t->anchor_regs = *now;
+    t->anchor_base = 0;
+    t->anchor_nwords = 0;
+    return true;
 }
 
 int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
@@ -298,10 +314,22 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
     t->peeked = true;
     if (has_company(r, t))
         arm_timer(r, t, slice_ns(r), PHASE_SLICE);
-    if (r->timers_used && t->in_user && !t->anchored &&
-        !regs_match(&now, &t->resume_regs, why, sizeof why)) {
+    bool moved = !regs_match(&now, &t->resume_regs, why, sizeof why);
+    if (!moved && r->timers_used && t->in_user && !t->anchored && t->clock_fd >= 0) {
+        /* Still where it was resumed (the clock's SIGSTOP came late, from
+         * the run before): no peek yet, or the thread would run this
+         * whole run unwatched. */
+        clock_start(t->clock_fd, peek_delay());
+        return STOPPED_RESUME;
+    }
+    if (r->timers_used && t->in_user && !t->anchored && moved) {
         if (!hwbp_works()) {
-            int got = step_into_loop(t, &now, status);
+            int none = 0;
+            uint64_t at = now.rip;
+            int got = step_into_loop(t, &now, &none, status);
+            debug("thread %d: peek at 0x%llx: %s at 0x%llx", t->tid, (unsigned long long)at,
+                  got == PROBE_LOOP ? "a loop" : got == PROBE_NO_LOOP ? "no loop" : "another stop",
+                  (unsigned long long)now.rip);
             if (got == PROBE_ELSEWHERE)
                 return STOPPED_ELSEWHERE;
             if (got == PROBE_NO_LOOP) {
@@ -310,12 +338,7 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
                 return STOPPED_RESUME;
             }
         }
-        t->anchor_fd = hwbp_open(t->tid, now.rip, 0);
-        if (t->anchor_fd >= 0) {
-            t->anchored = true;
-            t->anchor_regs = now;
-            t->anchor_base = 0;
-            t->anchor_nwords = 0;
+        if (anchor_open(t, &now)) {
             int how = hot_counted(t) ? ANCHOR_NOT_TRIED : anchor_fingerprint(t, 0, status);
             if (how == ANCHOR_OTHER_STOP)
                 return STOPPED_ELSEWHERE;
@@ -363,20 +386,41 @@ int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
     char why[8];
     regs_get(t->tid, &regs);
     if (sig == SIGKILL || sig == SIGSTOP || !t->in_user || !r->timers_used || t->anchored ||
+        t->hold_tried ||
         hot_counted(t) || regs_match(&regs, &t->resume_regs, why, sizeof why) ||
         at_handler_entry(t, &regs))
         return HOLD_NO;
-    t->anchor_fd = hwbp_open(t->tid, regs.rip, 0);
-    if (t->anchor_fd < 0)
-        return HOLD_NO;
-    t->anchored = true;
-    t->anchor_regs = regs;
-    t->anchor_base = 0;
-    t->anchor_nwords = 0;
+    debug("thread %d: signal %d before the peek at 0x%llx: held", t->tid, sig,
+          (unsigned long long)regs.rip);
+    t->hold_tried = true;
     if (t->clock_fd >= 0)
-        clock_stop(t->clock_fd); /* the anchor is made: no peek needed */
-    switch (anchor_fingerprint(t, sig, status)) {
-    case ANCHOR_NOT_TRIED: return HOLD_NO; /* an anchor right here, still */
+        clock_stop(t->clock_fd); /* the anchor is made here: no peek needed */
+    /* Without debug registers, the anchor goes into the loop the thread
+     * is about to spin in, as at a peek: where the signal landed may be
+     * code it never comes back to (a call's tail), and the signal would
+     * then wait for the anchor's memory run to time out and be delivered
+     * milliseconds of loop later, where replay cannot find it.  The signal
+     * waits blocked meanwhile. */
+    uint64_t mask = 0;
+    bool probed = !hwbp_works() && ptrace(PTRACE_GETSIGMASK, t->tid, sizeof mask, &mask) == 0;
+    if (probed) {
+        uint64_t held = mask | 1ull << (sig - 1);
+        ptrace(PTRACE_SETSIGMASK, t->tid, sizeof held, &held);
+        int got = step_into_loop(t, &regs, &sig, status);
+        if (got == PROBE_ELSEWHERE) {
+            ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
+            return HOLD_ELSEWHERE;
+        }
+    }
+    int how = ANCHOR_NOT_TRIED;
+    if (anchor_open(t, &regs))
+        how = anchor_fingerprint(t, sig, status);
+    if (probed)
+        ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
+    switch (how) {
+    case ANCHOR_NOT_TRIED:
+        /* Recorded here, or (queued again by a step) at the next resume. */
+        return sig ? HOLD_NO : HOLD_RESUME;
     case ANCHOR_OTHER_STOP: return HOLD_ELSEWHERE;
     default: return HOLD_RESUME;
     }

@@ -82,6 +82,33 @@ static void search(struct replayer *rp, struct ptask *t, uint64_t addr, const re
     hwbp_close(fd);
 }
 
+/* A signal that came just before a syscall instruction (the recorder
+ * delivers a held signal where its look for a loop ended) is reached with
+ * a one-time int3, which a counter cannot put there (its single-step over
+ * the instruction would run the syscall unseen): no syscall has run since
+ * the last event, so the next execution of that instruction is the one.
+ * A syscall-entry stop would not do: the syscall instruction has already
+ * overwritten rcx and r11. */
+static bool run_to_syscall_insn(struct replayer *rp, struct ptask *t, uint64_t addr)
+{
+    uint8_t insn[2], trap = 0xcc;
+    if (hwbp_works() || tracee_read(t->tid, addr, insn, 2) != 2 || insn[0] != 0x0f ||
+        insn[1] != 0x05)
+        return false;
+    if (tracee_write(t->tid, addr, &trap, 1) != 1)
+        divergence(rp, "cannot put a breakpoint at 0x%llx", (unsigned long long)addr);
+    struct stop s;
+    resume_and_wait(rp, t, PTRACE_SYSEMU, &s);
+    tracee_write(t->tid, addr, insn, 1);
+    regs_t r;
+    if (s.kind != STOP_SIGNAL || s.sig != SIGTRAP || !regs_get_quiet(t->tid, &r) || r.rip != addr + 1)
+        divergence(rp, "a signal's position in user code was not reached (%s)",
+                   s.kind == STOP_SYSCALL_ENTRY ? "a syscall came first" : "another stop came first");
+    r.rip = addr;
+    regs_set(t->tid, &r);
+    return true;
+}
+
 /* Stops just before the n-th execution of addr from here. */
 static void count_to(struct replayer *rp, struct ptask *t, uint64_t addr, uint64_t n)
 {
@@ -117,7 +144,7 @@ void reach_position(struct replayer *rp, struct ptask *t, const regs_t *at,
     bool at_count_addr = e->count && e->count_addr == at->rip;
     if (e->count)
         count_to(rp, t, e->count_addr, e->count + (at_count_addr && !(at->eflags & EFLAGS_RF)));
-    if (!at_count_addr && !there)
+    if (!at_count_addr && !there && !run_to_syscall_insn(rp, t, at->rip))
         search(rp, t, at->rip, at, NULL, 0);
 
     ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);

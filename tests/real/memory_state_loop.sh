@@ -7,16 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 need gcc
 RUNS=${MEMORY_LOOP_RUNS:-5}
-if ! debug_registers; then
-    # Known: with int3 counters (no debug registers) a replay of this -O1
-    # loop now and then hangs or lands one iteration off (issue 3): 3 runs
-    # of this script in 4 failed here on 2026-12-06 (one of its 6 replays).
-    # A failure is reported as such, but as SKIP, not PASS and not FAIL.
-    fail() {
-        echo "FAIL: $*"
-        skipped "known flaky without debug registers (issue 3); this run: $*"
-    }
-fi
 
 gcc -O1 -Wall -o "$WORK/loop" "$ROOT/tests/programs/async_signal_memory_state.c" ||
     fail "cannot compile the test program"
