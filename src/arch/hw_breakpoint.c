@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tracee/soft_breakpoint.h"
+#include "tracee/soft_watchpoint.h"
 
 static int perf_breakpoint(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len,
                            uint64_t period)
@@ -69,7 +70,9 @@ int hwbp_open_kind(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len, uint6
         return perf_breakpoint(tid, kind, addr, len, period);
     if (kind == HWBP_EXEC)
         return soft_bp_open(tid, addr, period);
-    errno = ENODEV; /* no software stand-in for a watchpoint */
+    if (kind == HWBP_WRITE)
+        return soft_watch_open(tid, addr, len, period);
+    errno = ENODEV; /* a read cannot be seen by comparing bytes */
     return -1;
 }
 
@@ -77,6 +80,8 @@ void hwbp_close(int fd)
 {
     if (soft_bp_is(fd))
         soft_bp_close(fd);
+    else if (soft_watch_is(fd))
+        soft_watch_close(fd);
     else if (fd >= 0)
         close(fd);
 }
@@ -85,6 +90,8 @@ uint64_t hwbp_read(int fd)
 {
     if (soft_bp_is(fd))
         return soft_bp_read(fd);
+    if (soft_watch_is(fd))
+        return soft_watch_read(fd);
     uint64_t n = 0;
     if (read(fd, &n, sizeof n) != sizeof n)
         return 0;

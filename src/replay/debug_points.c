@@ -16,6 +16,7 @@
 #include "common/die.h"
 #include "replay/debugger.h"
 #include "replay/replayer.h"
+#include "tracee/soft_breakpoint.h"
 
 static const uint8_t INT3 = 0xcc;
 
@@ -144,6 +145,7 @@ void debug_reinsert_bps(struct replayer *rp)
 void debug_hide_bps(struct debugger *d, pid_t pid, uint64_t addr, uint8_t *buf, size_t len)
 {
     tsc_sites_unpatch(addr, buf, len); /* the replay's own int3s on rdtsc */
+    soft_bp_unpatch(pid, addr, buf, len); /* and its counted ones (hbreak) */
     for (int i = 0; i < d->nbps; i++)
         if (d->bps[i].pid == pid && d->bps[i].addr >= addr && d->bps[i].addr - addr < len)
             buf[d->bps[i].addr - addr] = d->bps[i].orig;

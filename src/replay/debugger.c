@@ -114,7 +114,7 @@ void debugger_restarted(struct replayer *rp)
     for (int i = 0; i < d->nbps; i++)
         d->bps[i].pid = 0;
     for (int i = 0; i < d->nhwfds; i++)
-        close(d->hwfds[i].fd);
+        hwbp_close(d->hwfds[i].fd);
     d->nhwfds = 0;
     d->stretch_event = 0;
     debug_overlay_discard(d);

@@ -15,6 +15,7 @@
 #include "arch/regs.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
+#include "tracee/soft_watchpoint.h"
 
 #define EFLAGS_RF 0x10000ull
 #define INT3 0xcc
@@ -39,6 +40,9 @@ struct site {
 struct thread {
     pid_t tid, tgid;
     int request;
+    bool stepping; /* single-stepped for its watchpoints (go) */
+    int report_fd; /* a trigger in a step asked for, reported at the next resume */
+    int last;      /* the status of its last stop */
     bool stashed;
     int status;
 };
@@ -60,7 +64,7 @@ static struct thread *thread_of(pid_t tid)
         if (threads[i].tid == tid)
             return &threads[i];
     threads = xrealloc(threads, (nthreads + 1) * sizeof *threads);
-    threads[nthreads] = (struct thread){.tid = tid, .request = -1};
+    threads[nthreads] = (struct thread){.tid = tid, .request = -1, .report_fd = -1};
     return &threads[nthreads++];
 }
 
@@ -85,6 +89,20 @@ static pid_t tgid_of(pid_t tid)
 
 void tracee_forget(pid_t tid)
 {
+    /* Its handles stand for nothing now; their fds, closed later, are
+     * then plain ones (and an fd number used again is not taken for
+     * them). */
+    soft_watch_forget(tid);
+    for (size_t i = 0; i < nbps;)
+        if (bps[i].tid == tid)
+            bps[i] = bps[--nbps];
+        else
+            i++;
+    for (size_t i = 0; i < nsites;)
+        if (sites[i].tgid == tid)
+            sites[i] = sites[--nsites];
+        else
+            i++;
     for (size_t i = 0; i < nthreads; i++)
         if (threads[i].tid == tid) {
             threads[i] = threads[--nthreads];
@@ -145,12 +163,20 @@ int soft_bp_open(pid_t tid, uint64_t addr, uint64_t period)
         }
     }
     s->refs++;
-    int fd = eventfd(0, EFD_CLOEXEC);
+    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (fd < 0)
         die_errno("eventfd");
     bps = xrealloc(bps, (nbps + 1) * sizeof *bps);
     bps[nbps++] = (struct sbp){fd, tid, addr, period, 0};
     return fd;
+}
+
+void soft_bp_unpatch(pid_t tid, uint64_t addr, uint8_t *buf, size_t len)
+{
+    pid_t tgid = tgid_of(tid);
+    for (size_t i = 0; i < nsites; i++)
+        if (sites[i].tgid == tgid && sites[i].addr >= addr && sites[i].addr - addr < len)
+            buf[sites[i].addr - addr] = sites[i].orig;
 }
 
 static struct sbp *bp_of(int fd)
@@ -221,10 +247,73 @@ static bool blocked(pid_t tid, int sig)
     return ptrace(PTRACE_GETSIGMASK, tid, sizeof mask, &mask) == 0 && (mask >> (sig - 1)) & 1;
 }
 
+/* Stopped inside a syscall whose exit stop is still due: at its entry,
+ * or at a ptrace event (clone, fork, exec) it reports. */
+static bool exit_due(const struct thread *th)
+{
+    if (!WIFSTOPPED(th->last))
+        return false;
+    if (th->last >> 16)
+        return true;
+    uint8_t info[128] = {0}; /* struct ptrace_syscall_info: op first */
+    return WSTOPSIG(th->last) == (SIGTRAP | 0x80) &&
+           ptrace(PTRACE_GET_SYSCALL_INFO, th->tid, sizeof info, info) > 0 &&
+           info[0] == PTRACE_SYSCALL_INFO_ENTRY;
+}
+
+static bool at_syscall_insn(pid_t tid)
+{
+    regs_t r;
+    uint8_t insn[2];
+    return regs_get_quiet(tid, &r) && tracee_read(tid, r.rip, insn, 2) == 2 && insn[0] == 0x0f &&
+           insn[1] == 0x05;
+}
+
+/* Resumes tid as request asks.  A thread with a watchpoint is
+ * single-stepped instead, its watched bytes compared after each
+ * instruction (tracee_wait), except at a syscall instruction (a syscall
+ * made with the trap flag set saves it in r11, which the program would
+ * see) and where PTRACE_SYSCALL is to run a syscall to its exit.
+ * A syscall writes memory without a trigger, as with debug registers. */
+static long go(pid_t tid, int request, int sig, bool fresh)
+{
+    struct thread *th = thread_of(tid);
+    th->stepping = false;
+    if (!soft_watch_any(tid))
+        return ptrace(request, tid, 0, sig);
+    if (fresh)
+        soft_watch_baseline(tid); /* what the tracer wrote is no trigger */
+    if (request == PTRACE_SINGLESTEP) {
+        th->stepping = true; /* a trigger is reported instead of the step */
+        return ptrace(request, tid, 0, sig);
+    }
+    if (at_syscall_insn(tid) || (request == PTRACE_SYSCALL && exit_due(th)))
+        return ptrace(request, tid, 0, sig);
+    int step = request == PTRACE_SYSEMU ? PTRACE_SYSEMU_SINGLESTEP : PTRACE_SINGLESTEP;
+    th->stepping = true;
+    return ptrace(step, tid, 0, sig);
+}
+
+/* Turns tid's stop into the report of watchpoint fd's trigger. */
+static void report_watch(pid_t tid, int fd, int *status)
+{
+    siginfo_t si = {.si_signo = HWBP_SIGNAL, .si_code = POLL_IN};
+    si.si_fd = fd;
+    ptrace(PTRACE_SETSIGINFO, tid, 0, &si);
+    *status = (HWBP_SIGNAL << 8) | 0x7f;
+}
+
 long tracee_resume(int request, pid_t tid, int sig)
 {
     struct thread *th = thread_of(tid);
     th->request = request;
+    int pending = th->report_fd;
+    th->report_fd = -1;
+    if (pending >= 0 && soft_watch_is(pending) && !sig) {
+        report_watch(tid, pending, &th->status);
+        th->stashed = true;
+        return 0;
+    }
     regs_t r;
     if (nsites && request != PTRACE_SINGLESTEP && (!sig || blocked(tid, sig)) &&
         regs_get_quiet(tid, &r) && (r.eflags & EFLAGS_RF)) {
@@ -239,9 +328,17 @@ long tracee_resume(int request, pid_t tid, int sig)
                 return 0;
             }
             sig = 0;
+            int fd = soft_watch_any(tid) ? soft_watch_fired(tid) : -1;
+            if (fd >= 0) {
+                report_watch(tid, fd, &other);
+                th = thread_of(tid);
+                th->stashed = true;
+                th->status = other;
+                return 0;
+            }
         }
     }
-    return ptrace(request, tid, 0, sig);
+    return go(tid, request, sig, true);
 }
 
 enum { HIT_NOT_OURS, HIT_TAKEN, HIT_REPORT };
@@ -290,7 +387,43 @@ static int take_hit(pid_t tid, int *status)
     struct thread *th = thread_of(tid);
     if (th->request < 0)
         die("thread %d hit a counted breakpoint, resumed in an unknown way", tid);
-    ptrace(th->request, tid, 0, 0);
+    int fd = soft_watch_any(tid) ? soft_watch_fired(tid) : -1;
+    if (th->request == PTRACE_SINGLESTEP) {
+        th->report_fd = fd;
+        *status = (SIGTRAP << 8) | 0x7f; /* the step over was the step asked for */
+        return HIT_REPORT;
+    }
+    if (fd >= 0) {
+        report_watch(tid, fd, status);
+        return HIT_REPORT;
+    }
+    go(tid, th->request, 0, false);
+    return HIT_TAKEN;
+}
+
+/* A SIGTRAP stop of tid: the end of a single-step go() made for its
+ * watchpoints (HIT_TAKEN: no trigger, stepped on; HIT_REPORT: *status is
+ * the trigger), or not (HIT_NOT_OURS). */
+static int took_step(pid_t tid, int *status)
+{
+    struct thread *th = thread_of(tid);
+    siginfo_t si;
+    if (!th->stepping || ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
+        (si.si_code != TRAP_TRACE && si.si_code != TRAP_BRKPT))
+        return HIT_NOT_OURS;
+    int fd = soft_watch_fired(tid);
+    if (th->request == PTRACE_SINGLESTEP) {
+        /* The step asked for is reported, and the trigger after it, as
+         * the debug registers' signal would come at the next resume. */
+        th->report_fd = fd;
+        return HIT_NOT_OURS;
+    }
+    if (fd >= 0) {
+        th->stepping = false;
+        report_watch(tid, fd, status);
+        return HIT_REPORT;
+    }
+    go(tid, th->request, 0, false);
     return HIT_TAKEN;
 }
 
@@ -314,9 +447,14 @@ pid_t tracee_wait(pid_t pid, int *status, int flags)
             if (got <= 0)
                 return got;
         }
-        if (!nplanted || !WIFSTOPPED(*status) || WSTOPSIG(*status) != SIGTRAP || (*status >> 16))
+        thread_of(got)->last = *status;
+        if (!WIFSTOPPED(*status) || WSTOPSIG(*status) != SIGTRAP || (*status >> 16))
             return got;
-        if (take_hit(got, status) != HIT_TAKEN)
+        switch (took_step(got, status)) {
+        case HIT_TAKEN: continue;
+        case HIT_REPORT: return got;
+        }
+        if (!nplanted || take_hit(got, status) != HIT_TAKEN)
             return got;
     }
 }

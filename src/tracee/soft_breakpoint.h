@@ -22,6 +22,9 @@ int soft_bp_open(pid_t tid, uint64_t addr, uint64_t period);
 int soft_bp_is(int fd);
 uint64_t soft_bp_read(int fd);
 void soft_bp_close(int fd);
+/* Puts back, in buf (len bytes of tid's memory from addr), the bytes the
+ * int3s replaced: what the program's own code holds. */
+void soft_bp_unpatch(pid_t tid, uint64_t addr, uint8_t *buf, size_t len);
 /* waitpid(pid, status, flags | __WALL) with the breakpoints' own stops
  * taken out; EINTR is returned as waitpid does. */
 pid_t tracee_wait(pid_t pid, int *status, int flags);

@@ -7,7 +7,9 @@
 #   gdb_replay PROG CMDS OUT         gdb connects to $PORT, where the replay
 #                                    stands at the first instruction (START)
 #   normalize FILE                   drops what differs by nature (pids,
-#                                    "Starting program", libthread_db notes)
+#                                    "Starting program", libthread_db notes),
+#                                    and the AVX-512 mask registers k0-k7, which
+#                                    the replay's target description lacks
 #
 # Both gdbs see the same program with the same environment and arguments,
 # so stack addresses and registers agree.
@@ -25,8 +27,16 @@ gdb_native() {
     # START: where the replay stands when gdb connects (the first
     # instruction); RECORD: natively, gdb's own `record full` starts there,
     # for reverse commands (it finds watchpoints backwards in software only).
-    sed -e 's/^START$/starti/' -e 's/^RECORD$/record full\nset can-use-hw-watchpoints 0/' "$2" \
-        >"$WORK/native.gdb"
+    # Without debug registers (NATIVE_SOFT=1), native gdb watches in
+    # software and hbreak is a plain break: the same stops, the reference
+    # for the replay's int3 and byte-compare stand-ins.
+    if [ "${NATIVE_SOFT:-0}" = 1 ]; then
+        { echo 'set can-use-hw-watchpoints 0'; sed -e 's/^hbreak /break /' "$2"; } >"$WORK/native.in"
+    else
+        cp "$2" "$WORK/native.in"
+    fi
+    sed -e 's/^START$/starti/' -e 's/^RECORD$/record full\nset can-use-hw-watchpoints 0/' \
+        "$WORK/native.in" >"$WORK/native.gdb"
     (cd "$WORK" && timeout -k 5 120 $CLEAN_ENV gdb -batch -nx -ex 'set startup-with-shell off' \
         -ex 'unset environment LINES' -ex 'unset environment COLUMNS' \
         -x "$WORK/native.gdb" "$1" </dev/null >"$3" 2>&1)
@@ -67,7 +77,9 @@ normalize() {
         -e '/^Remote debugging using /d' \
         -e '/ in _start () from \/lib64\/ld-linux-x86-64\.so\.2$/d' \
         -e '/^\[New Thread /d' \
+        -e '/^k[0-7]  *0x[0-9a-f]*  *[0-9]*$/d' \
         -e 's/Thread 0x[0-9a-f]* (LWP [0-9]*)/Thread N/g; s/process [0-9]*/process N/g' \
         -e 's/Thread [0-9][0-9.]*/Thread N/g; s/  */ /g; s/Hardware watchpoint/Watchpoint/' \
+        -e 's/Hardware assisted breakpoint/Breakpoint/' \
         "$1"
 }

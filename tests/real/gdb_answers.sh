@@ -9,11 +9,11 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/gdb/lib-gdb.sh"
 
-check() {
+# debug_replay NAME: records tests/gdb/NAME.c and runs NAME.gdb on the
+# replay; the answers, normalized, are in $WORK/NAME.replay.n.
+debug_replay() {
     name=$1
     build_debuggee "$name"
-    gdb_native "$WORK/$name" "$ROOT/tests/gdb/$name.gdb" "$WORK/$name.native" ||
-        { show "$WORK/$name.native"; fail "$name: native gdb failed"; }
     # (signals crashes: record exits with its status, 139)
     ( (cd "$WORK" && exec $CLEAN_ENV "$REWIND" record -o "$WORK/$name.trace" "$WORK/$name" \
         </dev/null >"$WORK/$name.rec.out" 2>&1); exit $?) 2>/dev/null
@@ -24,22 +24,45 @@ check() {
     gdb_replay "$WORK/$name" "$ROOT/tests/gdb/$name.gdb" "$WORK/$name.replay"
     wait "$SERVE_PID"
     rc=$?
-    normalize "$WORK/$name.native" >"$WORK/$name.native.n"
     normalize "$WORK/$name.replay" >"$WORK/$name.replay.n"
-    if ! diff -u "$WORK/$name.native.n" "$WORK/$name.replay.n" >"$WORK/$name.diff"; then
-        show "$WORK/$name.diff"
-        fail "$name: gdb's answers on the replay differ from native"
-    fi
     [ "$rc" -eq 0 ] || { show "$SERVE_ERR"; fail "$name: rewind replay -s exited $rc"; }
     # The answers must be real ones, not two empty runs.
     grep -q '^== ' "$WORK/$name.replay.n" || fail "$name: gdb printed nothing"
 }
 
+check() {
+    name=$1
+    build_debuggee "$name"
+    gdb_native "$WORK/$name" "$ROOT/tests/gdb/$name.gdb" "$WORK/$name.native" ||
+        { show "$WORK/$name.native"; fail "$name: native gdb failed"; }
+    normalize "$WORK/$name.native" >"$WORK/$name.native.n"
+    debug_replay "$name"
+    if ! diff -u "$WORK/$name.native.n" "$WORK/$name.replay.n" >"$WORK/$name.diff"; then
+        show "$WORK/$name.diff"
+        fail "$name: gdb's answers on the replay differ from native"
+    fi
+}
+
+# Without debug registers the replay's hbreak and watch are int3s and
+# byte compares (tracee/soft_*.h); native gdb then uses its own software
+# watchpoints and a plain break (tests/gdb/lib-gdb.sh).
+debug_registers || NATIVE_SOFT=1
 check threads; check signals
-# hbreak and watch need debug registers, natively as on a replay.
-debug_registers ||
-    skipped "debuggee, watch_masked, reverse: this machine's debug registers do not work (threads and signals passed)"
-check debuggee; check watch_masked; check reverse
+check debuggee; check reverse
+if [ "${NATIVE_SOFT:-0}" = 1 ]; then
+    # gdb's own software watchpoints only see the thread gdb steps, so
+    # there is no native reference: the replay must stop at each write
+    # of the thread that blocks every signal.
+    debug_replay watch_masked
+    grep -A3 'hit Watchpoint 2: shared' "$WORK/watch_masked.replay.n" | tr '\n' ' ' >"$WORK/wm.hits"
+    for change in 'Old value = 0 New value = 10' 'Old value = 10 New value = 30' \
+        'Old value = 30 New value = 60'; do
+        grep -q "$change" "$WORK/wm.hits" ||
+            { show "$WORK/watch_masked.replay.n"; fail "watch_masked: no stop for the write $change"; }
+    done
+else
+    check watch_masked
+fi
 grep -q 'Watchpoint 4: total' "$WORK/debuggee.replay.n" || fail "no watchpoint hit"
 grep -q '^\$12 = 42$' "$WORK/debuggee.replay.n" || fail "set var did not show"
 

@@ -11,7 +11,8 @@
 #
 # A script exits 0 when it passes; on failure it says why on stdout.
 # Environment: REWIND (default build/bin/rewind), REAL_STEP_TIMEOUT (seconds
-# for one record or replay, default 120).
+# for one record or replay, default 120); KEEP_WORK=1 keeps $WORK (the traces
+# and outputs) for a look afterwards.
 
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,7 +25,7 @@ esac
 STEP_TIMEOUT=${REAL_STEP_TIMEOUT:-120}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rewind-real.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 # Traces never go to ~/.local/share/rr, even when a script runs on its own.

@@ -1,0 +1,115 @@
+#include "tracee/soft_watchpoint.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "arch/tracee_mem.h"
+#include "common/die.h"
+
+struct watch {
+    int fd;
+    pid_t tid;
+    uint64_t addr;
+    int len;
+    uint64_t count, period;
+    uint8_t was[8];
+    bool known; /* was holds the bytes (they could be read) */
+};
+
+static struct watch *watches;
+static size_t nwatches;
+
+static struct watch *watch_of(int fd)
+{
+    for (size_t i = 0; i < nwatches; i++)
+        if (watches[i].fd == fd)
+            return &watches[i];
+    return NULL;
+}
+
+static void take(struct watch *w)
+{
+    w->known = tracee_read(w->tid, w->addr, w->was, w->len) == w->len;
+}
+
+int soft_watch_open(pid_t tid, uint64_t addr, int len, uint64_t period)
+{
+    if (len < 1 || len > 8) {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    watches = xrealloc(watches, (nwatches + 1) * sizeof *watches);
+    struct watch *w = &watches[nwatches++];
+    *w = (struct watch){.fd = fd, .tid = tid, .addr = addr, .len = len, .period = period};
+    take(w);
+    return fd;
+}
+
+int soft_watch_is(int fd)
+{
+    return fd >= 0 && watch_of(fd) != NULL;
+}
+
+uint64_t soft_watch_read(int fd)
+{
+    struct watch *w = watch_of(fd);
+    return w ? w->count : 0;
+}
+
+void soft_watch_close(int fd)
+{
+    struct watch *w = watch_of(fd);
+    if (!w)
+        return;
+    close(w->fd);
+    *w = watches[--nwatches];
+}
+
+void soft_watch_forget(pid_t tid)
+{
+    for (size_t i = 0; i < nwatches;)
+        if (watches[i].tid == tid)
+            watches[i] = watches[--nwatches];
+        else
+            i++;
+}
+
+bool soft_watch_any(pid_t tid)
+{
+    for (size_t i = 0; i < nwatches; i++)
+        if (watches[i].tid == tid)
+            return true;
+    return false;
+}
+
+void soft_watch_baseline(pid_t tid)
+{
+    for (size_t i = 0; i < nwatches; i++)
+        if (watches[i].tid == tid)
+            take(&watches[i]);
+}
+
+int soft_watch_fired(pid_t tid)
+{
+    int fired = -1;
+    for (size_t i = 0; i < nwatches; i++) {
+        struct watch *w = &watches[i];
+        if (w->tid != tid)
+            continue;
+        uint8_t now[8];
+        bool known = tracee_read(tid, w->addr, now, w->len) == w->len;
+        if (known && w->known && memcmp(now, w->was, w->len) != 0) {
+            w->count++;
+            if (fired < 0 && w->period && w->count % w->period == 0)
+                fired = w->fd;
+        }
+        memcpy(w->was, now, sizeof now);
+        w->known = known;
+    }
+    return fired;
+}
