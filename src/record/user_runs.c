@@ -371,6 +371,15 @@ static void learn_hot(struct rtask *t, uint64_t addr)
     t->hot_fd[slot] = -1;
 }
 
+/* Whether t stands where its run began.  The same registers later in the
+ * run (a loop whose registers repeat) are not: then a hot counter has
+ * counted, or an anchor (never at the resume) was made. */
+static bool at_resume(const struct rtask *t, const regs_t *r)
+{
+    char why[8];
+    return regs_match(r, &t->resume_regs, why, sizeof why) && !t->anchored && !hot_counted(t);
+}
+
 /* Another signal can be delivered the moment a handler is entered, before
  * its first instruction: then rdi is the signal the run began by
  * delivering, and rdx (the ucontext) sits just above the return address
@@ -383,12 +392,9 @@ static bool at_handler_entry(const struct rtask *t, const regs_t *r)
 int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
 {
     regs_t regs;
-    char why[8];
     regs_get(t->tid, &regs);
     if (sig == SIGKILL || sig == SIGSTOP || !t->in_user || !r->timers_used || t->anchored ||
-        t->hold_tried ||
-        hot_counted(t) || regs_match(&regs, &t->resume_regs, why, sizeof why) ||
-        at_handler_entry(t, &regs))
+        t->hold_tried || hot_counted(t) || at_resume(t, &regs) || at_handler_entry(t, &regs))
         return HOLD_NO;
     debug("thread %d: signal %d before the peek at 0x%llx: held", t->tid, sig,
           (unsigned long long)regs.rip);
@@ -428,10 +434,8 @@ int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
 
 bool user_run_position(struct rtask *t, const regs_t *regs, struct ev_position *pos)
 {
-    char why[8];
     memset(pos, 0, sizeof *pos);
-    if (!t->in_user || regs_match(regs, &t->resume_regs, why, sizeof why) ||
-        at_handler_entry(t, regs))
+    if (!t->in_user || at_resume(t, regs) || at_handler_entry(t, regs))
         return false; /* as the task resumed: positioned by that stop */
     /* Counted from the resume: prefer the event's own address. */
     for (int i = 0; i < t->nhot; i++) {
