@@ -315,10 +315,12 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
     if (has_company(r, t))
         arm_timer(r, t, slice_ns(r), PHASE_SLICE);
     bool moved = !regs_match(&now, &t->resume_regs, why, sizeof why);
-    if (!moved && r->timers_used && t->in_user && !t->anchored && t->clock_fd >= 0) {
+    if (!moved && r->timers_used && t->in_user && !t->anchored && t->clock_fd >= 0 &&
+        t->repeeks++ < MAX_REPEEKS) {
         /* Still where it was resumed (the clock's SIGSTOP came late, from
          * the run before): no peek yet, or the thread would run this
-         * whole run unwatched. */
+         * whole run unwatched.  (A spin whose registers are the resume's
+         * gives up after a few.) */
         clock_start(t->clock_fd, peek_delay());
         return STOPPED_RESUME;
     }

@@ -447,8 +447,10 @@ pid_t tracee_wait(pid_t pid, int *status, int flags)
             if (got <= 0)
                 return got;
         }
+        if (!WIFSTOPPED(*status))
+            return got;
         thread_of(got)->last = *status;
-        if (!WIFSTOPPED(*status) || WSTOPSIG(*status) != SIGTRAP || (*status >> 16))
+        if (WSTOPSIG(*status) != SIGTRAP || (*status >> 16))
             return got;
         switch (took_step(got, status)) {
         case HIT_TAKEN: continue;
