@@ -270,11 +270,9 @@ static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits,
         *status = wait_for(t->tid);
         struct stop s;
         stop_classify(t->tid, *status, &s);
-        siginfo_t si;
-        if (s.kind == STOP_SIGNAL && s.sig == SIGSTOP && t->clock_fd >= 0 &&
-            ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
-            (si.si_code == POLL_IN || si.si_code == POLL_HUP) && si.si_fd == t->clock_fd)
+        if (s.kind == STOP_SIGNAL && s.sig == SIGSTOP && clock_peeked(t))
             return 2; /* the address is not met again soon: give up */
+        siginfo_t si;
         if (s.kind != STOP_SIGNAL || s.sig != HWBP_SIGNAL ||
             ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || si.si_code <= 0 || si.si_fd != fd)
             return -1;

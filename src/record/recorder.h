@@ -144,6 +144,8 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status);
  * time limit (t stopped elsewhere, by its clock: the anchor is of no use). */
 enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP, ANCHOR_NOT_MET };
 int anchor_fingerprint(struct rtask *t, int held_sig, int *status);
+/* Whether t's SIGSTOP stop is the one its CPU clock sent. */
+bool clock_peeked(const struct rtask *t);
 /* A signal sig landing in t's code before its run has an anchor (within
  * the first 30 us): makes the anchor here, with its memory fingerprint,
  * while the signal waits.  HOLD_NO: record it now; HOLD_RESUME: resume t

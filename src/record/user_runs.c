@@ -115,8 +115,7 @@ static bool start_clock_peek(struct recorder *r, struct rtask *t)
     return true;
 }
 
-/* Whether t's SIGSTOP stop is the one its CPU clock sent. */
-static bool clock_peeked(struct rtask *t)
+bool clock_peeked(const struct rtask *t)
 {
     siginfo_t si;
     return t->clock_fd >= 0 && ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&

@@ -275,14 +275,12 @@ static bool at_syscall_insn(pid_t tid)
  * made with the trap flag set saves it in r11, which the program would
  * see) and where PTRACE_SYSCALL is to run a syscall to its exit.
  * A syscall writes memory without a trigger, as with debug registers. */
-static long go(pid_t tid, int request, int sig, bool fresh)
+static long go(pid_t tid, int request, int sig)
 {
     struct thread *th = thread_of(tid);
     th->stepping = false;
     if (!soft_watch_any(tid))
         return ptrace(request, tid, 0, sig);
-    if (fresh)
-        soft_watch_baseline(tid); /* what the tracer wrote is no trigger */
     if (request == PTRACE_SINGLESTEP) {
         th->stepping = true; /* a trigger is reported instead of the step */
         return ptrace(request, tid, 0, sig);
@@ -303,16 +301,25 @@ static void report_watch(pid_t tid, int fd, int *status)
     *status = (HWBP_SIGNAL << 8) | 0x7f;
 }
 
+/* Makes status tid's next stop, for tracee_wait to report. */
+static long stash(pid_t tid, int status)
+{
+    struct thread *th = thread_of(tid);
+    th->stashed = true;
+    th->status = status;
+    return 0;
+}
+
 long tracee_resume(int request, pid_t tid, int sig)
 {
     struct thread *th = thread_of(tid);
     th->request = request;
-    int pending = th->report_fd;
+    soft_watch_baseline(tid); /* what the tracer wrote is no trigger */
+    int pending = th->report_fd, st;
     th->report_fd = -1;
     if (pending >= 0 && soft_watch_is(pending) && !sig) {
-        report_watch(tid, pending, &th->status);
-        th->stashed = true;
-        return 0;
+        report_watch(tid, pending, &st);
+        return stash(tid, st);
     }
     regs_t r;
     if (nsites && request != PTRACE_SINGLESTEP && (!sig || blocked(tid, sig)) &&
@@ -321,24 +328,17 @@ long tracee_resume(int request, pid_t tid, int sig)
         int other;
         if (s && byte_at(tid, r.rip) == INT3) {
             /* A blocked signal given with the step is only queued. */
-            if (!step_over(tid, r.rip, s->orig, true, sig, &other)) {
-                th = thread_of(tid);
-                th->stashed = true;
-                th->status = other;
-                return 0;
-            }
+            if (!step_over(tid, r.rip, s->orig, true, sig, &other))
+                return stash(tid, other);
             sig = 0;
-            int fd = soft_watch_any(tid) ? soft_watch_fired(tid) : -1;
+            int fd = soft_watch_fired(tid);
             if (fd >= 0) {
                 report_watch(tid, fd, &other);
-                th = thread_of(tid);
-                th->stashed = true;
-                th->status = other;
-                return 0;
+                return stash(tid, other);
             }
         }
     }
-    return go(tid, request, sig, true);
+    return go(tid, request, sig);
 }
 
 enum { HIT_NOT_OURS, HIT_TAKEN, HIT_REPORT };
@@ -387,7 +387,7 @@ static int take_hit(pid_t tid, int *status)
     struct thread *th = thread_of(tid);
     if (th->request < 0)
         die("thread %d hit a counted breakpoint, resumed in an unknown way", tid);
-    int fd = soft_watch_any(tid) ? soft_watch_fired(tid) : -1;
+    int fd = soft_watch_fired(tid);
     if (th->request == PTRACE_SINGLESTEP) {
         th->report_fd = fd;
         *status = (SIGTRAP << 8) | 0x7f; /* the step over was the step asked for */
@@ -397,7 +397,7 @@ static int take_hit(pid_t tid, int *status)
         report_watch(tid, fd, status);
         return HIT_REPORT;
     }
-    go(tid, th->request, 0, false);
+    go(tid, th->request, 0);
     return HIT_TAKEN;
 }
 
@@ -423,7 +423,7 @@ static int took_step(pid_t tid, int *status)
         report_watch(tid, fd, status);
         return HIT_REPORT;
     }
-    go(tid, th->request, 0, false);
+    go(tid, th->request, 0);
     return HIT_TAKEN;
 }
 
