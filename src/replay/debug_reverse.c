@@ -91,7 +91,10 @@ static bool place_reached(const struct position *want, const struct position *p)
         return p->kind == POS_WATCH && p->tid == want->tid && p->addr == want->addr &&
                p->n == want->n;
     case POS_REGS:
-        return p->tid == want->tid && (p->kind == POS_BP || p->stepped) &&
+        /* A watchpoint's trigger stands there too, before the int3 put at
+         * the place runs: resuming from it would step over the int3, as
+         * gdb steps over a breakpoint where it stopped. */
+        return p->tid == want->tid && (p->kind == POS_BP || p->kind == POS_WATCH || p->stepped) &&
                regs_equal(&p->regs, &want->regs);
     case POS_NONE:
         break;
@@ -312,8 +315,10 @@ bool reverse_pass_stop(struct replayer *rp, struct gdb_stop *st, const struct po
             return run_on(d, false, 0);
         }
         d->base_reached = true;
-        if (d->mode == MODE_SEARCH && d->goal.steps && is_candidate(d, st, p))
-            add_candidate(d, st, p); /* the goal is steps after it */
+        /* The goal is steps after it, or just after the write it reports. */
+        if (d->mode == MODE_SEARCH && (d->goal.steps || p->kind == POS_WATCH) &&
+            is_candidate(d, st, p))
+            add_candidate(d, st, p);
         if (d->mode == MODE_COUNT_STEPS) {
             if (d->count_to_syscall && at_syscall_insn(rp, p))
                 counted(rp, 0);

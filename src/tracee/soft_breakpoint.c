@@ -16,6 +16,7 @@
 #include "arch/tracee_mem.h"
 #include "common/die.h"
 #include "tracee/soft_watchpoint.h"
+#include "tracee/watch_pages.h"
 
 #define EFLAGS_RF 0x10000ull
 #define INT3 0xcc
@@ -40,6 +41,7 @@ struct site {
 struct thread {
     pid_t tid, tgid;
     int request;
+    int led_here;  /* the request that led to its present stop */
     bool stepping; /* single-stepped for its watchpoints (go) */
     int report_fd; /* a trigger in a step asked for, reported at the next resume */
     int last;      /* the status of its last stop */
@@ -57,6 +59,12 @@ static size_t nthreads;
  * into its child, which has no use for them. */
 static struct site *planted;
 static size_t nplanted;
+static uint64_t watch_steps;
+
+uint64_t tracee_watch_steps(void)
+{
+    return watch_steps;
+}
 
 static struct thread *thread_of(pid_t tid)
 {
@@ -64,7 +72,7 @@ static struct thread *thread_of(pid_t tid)
         if (threads[i].tid == tid)
             return &threads[i];
     threads = xrealloc(threads, (nthreads + 1) * sizeof *threads);
-    threads[nthreads] = (struct thread){.tid = tid, .request = -1, .report_fd = -1};
+    threads[nthreads] = (struct thread){.tid = tid, .request = -1, .led_here = -1, .report_fd = -1};
     return &threads[nthreads++];
 }
 
@@ -87,8 +95,14 @@ static pid_t tgid_of(pid_t tid)
     return th->tgid;
 }
 
+pid_t tracee_tgid(pid_t tid)
+{
+    return tgid_of(tid);
+}
+
 void tracee_forget(pid_t tid)
 {
+    watch_pages_forget(tid);
     /* Its handles stand for nothing now; their fds, closed later, are
      * then plain ones (and an fd number used again is not taken for
      * them). */
@@ -275,20 +289,32 @@ static bool at_syscall_insn(pid_t tid)
  * made with the trap flag set saves it in r11, which the program would
  * see) and where PTRACE_SYSCALL is to run a syscall to its exit.
  * A syscall writes memory without a trigger, as with debug registers. */
+static long stash(pid_t tid, int status);
+
 static long go(pid_t tid, int request, int sig)
 {
     struct thread *th = thread_of(tid);
     th->stepping = false;
+    int other;
+    int run = watch_pages_prepare(tid, tgid_of(tid), request, sig, th->last, th->led_here, &other);
+    if (run == PAGES_STOPPED) {
+        if (other == -1) {
+            errno = ESRCH;
+            return -1;
+        }
+        return stash(tid, other);
+    }
     if (!soft_watch_any(tid))
         return ptrace(request, tid, 0, sig);
     if (request == PTRACE_SINGLESTEP) {
         th->stepping = true; /* a trigger is reported instead of the step */
         return ptrace(request, tid, 0, sig);
     }
-    if (at_syscall_insn(tid) || (request == PTRACE_SYSCALL && exit_due(th)))
+    if (run == PAGES_FREE || at_syscall_insn(tid) || (request == PTRACE_SYSCALL && exit_due(th)))
         return ptrace(request, tid, 0, sig);
     int step = request == PTRACE_SYSEMU ? PTRACE_SYSEMU_SINGLESTEP : PTRACE_SINGLESTEP;
     th->stepping = true;
+    watch_steps++;
     return ptrace(step, tid, 0, sig);
 }
 
@@ -313,6 +339,7 @@ static long stash(pid_t tid, int status)
 long tracee_resume(int request, pid_t tid, int sig)
 {
     struct thread *th = thread_of(tid);
+    th->led_here = th->request;
     th->request = request;
     soft_watch_baseline(tid); /* what the tracer wrote is no trigger */
     int pending = th->report_fd, st;
@@ -342,6 +369,29 @@ long tracee_resume(int request, pid_t tid, int sig)
 }
 
 enum { HIT_NOT_OURS, HIT_TAKEN, HIT_REPORT };
+
+/* tid has run, out of sight, one instruction of a resume: a trigger of
+ * its watchpoints to report (HIT_REPORT, *status), or, if that was the
+ * step asked for, the step's stop with the trigger reported at the next
+ * resume; else it is resumed as it was (HIT_TAKEN). */
+static int after_insn(pid_t tid, int *status)
+{
+    struct thread *th = thread_of(tid);
+    if (th->request < 0)
+        die("thread %d ran a hidden instruction, resumed in an unknown way", tid);
+    int fd = soft_watch_fired(tid);
+    if (th->request == PTRACE_SINGLESTEP) {
+        th->report_fd = fd;
+        *status = (SIGTRAP << 8) | 0x7f;
+        return HIT_REPORT;
+    }
+    if (fd >= 0) {
+        report_watch(tid, fd, status);
+        return HIT_REPORT;
+    }
+    go(tid, th->request, 0);
+    return HIT_TAKEN;
+}
 
 /* A SIGTRAP stop of tid: one of our int3s, counted (and the thread resumed
  * as it was, HIT_TAKEN), or a period reached or another stop to report in
@@ -379,26 +429,14 @@ static int take_hit(pid_t tid, int *status)
     }
     regs_set(tid, &r);
     int other;
-    /* A fork's copy of our int3 is cleaned away as it is met. */
+    /* A fork's copy of our int3 is cleaned away as it is met.  What
+     * stopped the step instead (a watched page's fault) is looked at as
+     * any stop is. */
     if (!step_over(tid, addr, s->orig, same_space, 0, &other)) {
-        *status = other;
-        return HIT_REPORT;
+        stash(tid, other);
+        return HIT_TAKEN;
     }
-    struct thread *th = thread_of(tid);
-    if (th->request < 0)
-        die("thread %d hit a counted breakpoint, resumed in an unknown way", tid);
-    int fd = soft_watch_fired(tid);
-    if (th->request == PTRACE_SINGLESTEP) {
-        th->report_fd = fd;
-        *status = (SIGTRAP << 8) | 0x7f; /* the step over was the step asked for */
-        return HIT_REPORT;
-    }
-    if (fd >= 0) {
-        report_watch(tid, fd, status);
-        return HIT_REPORT;
-    }
-    go(tid, th->request, 0);
-    return HIT_TAKEN;
+    return after_insn(tid, status);
 }
 
 /* A SIGTRAP stop of tid: the end of a single-step go() made for its
@@ -408,8 +446,10 @@ static int took_step(pid_t tid, int *status)
 {
     struct thread *th = thread_of(tid);
     siginfo_t si;
+    /* A step that delivered a signal stops at its handler's first
+     * instruction with si_code SIGTRAP (ptrace_notify's). */
     if (!th->stepping || ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
-        (si.si_code != TRAP_TRACE && si.si_code != TRAP_BRKPT))
+        (si.si_code != TRAP_TRACE && si.si_code != TRAP_BRKPT && si.si_code != SIGTRAP))
         return HIT_NOT_OURS;
     int fd = soft_watch_fired(tid);
     if (th->request == PTRACE_SINGLESTEP) {
@@ -425,6 +465,50 @@ static int took_step(pid_t tid, int *status)
     }
     go(tid, th->request, 0);
     return HIT_TAKEN;
+}
+
+/* Runs the instruction tid is before, with its int3 if it has one. */
+static bool step_insn(pid_t tid, int *status)
+{
+    regs_t r;
+    struct site *s;
+    if (regs_get_quiet(tid, &r) && (s = site_find(tgid_of(tid), r.rip)) && byte_at(tid, r.rip) == INT3)
+        return step_over(tid, r.rip, s->orig, true, 0, status);
+    *status = 0;
+    if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) == 0)
+        while (waitpid(tid, status, __WALL) < 0 && errno == EINTR)
+            ;
+    siginfo_t si;
+    return WIFSTOPPED(*status) && WSTOPSIG(*status) == SIGTRAP && !(*status >> 16) &&
+           ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 && si.si_code == TRAP_TRACE;
+}
+
+/* A SIGSEGV stop of tid: a write into a page write-protected for the
+ * watchpoints of its thread group (tracee/watch_pages.h)?  The
+ * instruction is then run with the page writable, the watched bytes
+ * compared after it as after a step: HIT_TAKEN (resumed as asked, or the
+ * stop that came instead stashed) or HIT_REPORT (*status). */
+static int took_fault(pid_t tid, int *status)
+{
+    siginfo_t si;
+    if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 || si.si_code != SEGV_ACCERR)
+        return HIT_NOT_OURS;
+    int other;
+    switch (watch_pages_lift_fault(tid, tgid_of(tid), (uint64_t)(uintptr_t)si.si_addr, &other)) {
+    case FAULT_NOT_OURS:
+        return HIT_NOT_OURS;
+    case FAULT_STOPPED:
+        if (other != -1)
+            stash(tid, other);
+        return HIT_TAKEN;
+    }
+    if (!step_insn(tid, &other)) {
+        if (other)
+            stash(tid, other);
+        return HIT_TAKEN;
+    }
+    thread_of(tid)->last = (SIGTRAP << 8) | 0x7f;
+    return after_insn(tid, status);
 }
 
 static pid_t pop_stash(pid_t pid, int *status)
@@ -450,6 +534,13 @@ pid_t tracee_wait(pid_t pid, int *status, int flags)
         if (!WIFSTOPPED(*status))
             return got;
         thread_of(got)->last = *status;
+        if ((*status >> 16) == PTRACE_EVENT_EXEC)
+            watch_pages_forget(tgid_of(got));
+        if (WSTOPSIG(*status) == SIGSEGV && !(*status >> 16)) {
+            if (took_fault(got, status) == HIT_TAKEN)
+                continue;
+            return got;
+        }
         if (WSTOPSIG(*status) != SIGTRAP || (*status >> 16))
             return got;
         switch (took_step(got, status)) {

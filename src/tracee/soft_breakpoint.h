@@ -30,5 +30,10 @@ void soft_bp_unpatch(pid_t tid, uint64_t addr, uint8_t *buf, size_t len);
 pid_t tracee_wait(pid_t pid, int *status, int flags);
 /* ptrace(request, tid, 0, sig), for the resume requests. */
 long tracee_resume(int request, pid_t tid, int sig);
+/* How many instructions were single-stepped for watchpoints, where no
+ * page could be protected (tracee/watch_pages.h). */
+uint64_t tracee_watch_steps(void);
+/* The thread group of tid. */
+pid_t tracee_tgid(pid_t tid);
 /* A thread that is gone: forget how it was resumed. */
 void tracee_forget(pid_t tid);

@@ -7,10 +7,12 @@
 
 #include "arch/tracee_mem.h"
 #include "common/die.h"
+#include "tracee/soft_breakpoint.h"
+#include "tracee/watch_pages.h"
 
 struct watch {
     int fd;
-    pid_t tid;
+    pid_t tid, tgid;
     uint64_t addr;
     int len;
     uint64_t count, period;
@@ -45,8 +47,10 @@ int soft_watch_open(pid_t tid, uint64_t addr, int len, uint64_t period)
         return -1;
     watches = xrealloc(watches, (nwatches + 1) * sizeof *watches);
     struct watch *w = &watches[nwatches++];
-    *w = (struct watch){.fd = fd, .tid = tid, .addr = addr, .len = len, .period = period};
+    *w = (struct watch){.fd = fd, .tid = tid, .tgid = tracee_tgid(tid), .addr = addr, .len = len,
+                        .period = period};
     take(w);
+    watch_pages_changed(w->tgid);
     return fd;
 }
 
@@ -67,14 +71,17 @@ void soft_watch_close(int fd)
     if (!w)
         return;
     close(w->fd);
+    watch_pages_changed(w->tgid);
     *w = watches[--nwatches];
 }
 
 void soft_watch_forget(pid_t tid)
 {
     for (size_t i = 0; i < nwatches;)
-        if (watches[i].tid == tid)
+        if (watches[i].tid == tid) {
+            watch_pages_changed(watches[i].tgid);
             watches[i] = watches[--nwatches];
+        }
         else
             i++;
 }
@@ -112,4 +119,22 @@ int soft_watch_fired(pid_t tid)
         w->known = known;
     }
     return fired;
+}
+
+size_t soft_watch_pages(pid_t tgid, pid_t tid, uint64_t *pages, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nwatches; i++) {
+        const struct watch *w = &watches[i];
+        if (w->tgid != tgid || (tid && w->tid != tid))
+            continue;
+        for (uint64_t p = w->addr & ~4095ull; p < w->addr + w->len && n < max; p += 4096) {
+            bool have = false;
+            for (size_t j = 0; j < n && !have; j++)
+                have = pages[j] == p;
+            if (!have)
+                pages[n++] = p;
+        }
+    }
+    return n;
 }

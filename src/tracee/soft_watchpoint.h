@@ -8,8 +8,13 @@
  * (the values are taken again at every resume). */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* A watched thread whose watched pages can be write-protected runs
+ * freely instead, the pages' faults showing the writes
+ * (tracee/watch_pages.h). */
 
 /* Returns a handle (an fd: close it with soft_watch_close only), or -1.
  * With period 0 it only counts; else every trigger stops the thread. */
@@ -27,3 +32,6 @@ void soft_watch_baseline(pid_t tid);
 /* After an instruction of tid: the handle of a stopping watchpoint whose
  * bytes changed, or -1 (every change is counted, the bytes taken again). */
 int soft_watch_fired(pid_t tid);
+/* The pages (addresses, at most max) that the watches of thread group
+ * tgid touch; of its thread tid only, if tid is not 0. */
+size_t soft_watch_pages(pid_t tgid, pid_t tid, uint64_t *pages, size_t max);

@@ -49,6 +49,9 @@ check() {
 debug_registers || NATIVE_SOFT=1
 check threads; check signals
 check debuggee; check reverse
+# A watched local whose stack page the kernel writes too (syscall results,
+# signal frames), forwards and backwards.
+check watch_stack
 if [ "${NATIVE_SOFT:-0}" = 1 ]; then
     # gdb's own software watchpoints only see the thread gdb steps, so
     # there is no native reference: the replay must stop at each write

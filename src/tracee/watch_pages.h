@@ -1,0 +1,45 @@
+/* Write watchpoints by page protection, for machines without debug
+ * registers (tracee/soft_watchpoint.h).  The pages that hold watched bytes
+ * lose their write permission while the program's own code runs, so a
+ * watched thread runs freely instead of being single-stepped: a write to
+ * such a page faults (SIGSEGV, SEGV_ACCERR), and the instruction is then
+ * run once with the page writable and the bytes compared after it.
+ *
+ * The kernel's own writes would fail on such a page (a syscall's result
+ * buffer, a signal frame), so the permission is given back before every
+ * resume that lets the kernel write (a syscall executed, a signal
+ * delivered) and taken again before user code runs.  The protection is
+ * changed by mprotect syscalls the thread is made to run at its stop,
+ * invisibly: it is left at an equivalent stop (the same syscall entry, the
+ * same signal about to be delivered). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum pages_run {
+    PAGES_STEP,    /* step the watched thread, as without pages */
+    PAGES_FREE,    /* its watched pages are protected: run it freely */
+    PAGES_STOPPED, /* it stopped otherwise while rewind worked in it */
+};
+
+/* Makes the protection of tgid's pages right for resuming tid with
+ * (request, sig) from its stop `last`, to which request `led_here` led.
+ * PAGES_STOPPED: *other is the stop to report instead (-1: none, the
+ * thread is gone). */
+int watch_pages_prepare(pid_t tid, pid_t tgid, int request, int sig, int last, int led_here,
+                        int *other);
+enum pages_fault {
+    FAULT_NOT_OURS,
+    FAULT_LIFTED, /* the SIGSEGV is gone, the thread before the instruction */
+    FAULT_STOPPED,
+};
+/* tid is at a SIGSEGV stop for a write at addr.  If addr is on a page
+ * protected here, the page is made writable again, until the next
+ * prepare, for the instruction to be stepped.  FAULT_STOPPED: *other is
+ * the stop that came instead (-1: none, the thread is gone). */
+int watch_pages_lift_fault(pid_t tid, pid_t tgid, uint64_t addr, int *other);
+/* The watches of tgid changed. */
+void watch_pages_changed(pid_t tgid);
+/* tgid's address space is gone (exec, end): its protections with it. */
+void watch_pages_forget(pid_t tgid);
