@@ -11,6 +11,7 @@
 
 #include "tracee/soft_breakpoint.h"
 #include "tracee/soft_watchpoint.h"
+#include "tracee/watch_pages.h"
 
 static int perf_breakpoint(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len,
                            uint64_t period)
@@ -70,10 +71,12 @@ int hwbp_open_kind(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len, uint6
         return perf_breakpoint(tid, kind, addr, len, period);
     if (kind == HWBP_EXEC)
         return soft_bp_open(tid, addr, period);
-    if (kind == HWBP_WRITE)
-        return soft_watch_open(tid, addr, len, period);
-    errno = ENODEV; /* a read cannot be seen by comparing bytes */
-    return -1;
+    /* A read is seen only by the fault of a page made inaccessible. */
+    if (kind == HWBP_ACCESS && !watch_pages_can_protect(tid, addr, len)) {
+        errno = ENODEV;
+        return -1;
+    }
+    return soft_watch_open(tid, addr, len, kind == HWBP_ACCESS, period);
 }
 
 void hwbp_close(int fd)

@@ -14,7 +14,8 @@
 
 /* Whether the debug registers work here (checked once, on the recorder's
  * own thread).  Where they do not, execution breakpoints are int3s the
- * tracer counts (tracee/soft_breakpoint.h), and watchpoints fail. */
+ * tracer counts (tracee/soft_breakpoint.h), and watchpoints are byte
+ * compares and page faults (tracee/soft_watchpoint.h). */
 bool hwbp_works(void);
 /* period 0: count only.  Returns the fd, or -1 with errno set. */
 int hwbp_open(pid_t tid, uint64_t addr, uint64_t period);

@@ -322,6 +322,11 @@ int debug_insert_point(struct replayer *rp, int type, uint64_t addr, int len)
 {
     if (type == 0)
         return insert_sw(rp, addr);
+    /* x86 cannot watch reads alone.  Refused, gdb sets an access
+     * watchpoint for `rwatch` and, as with a native x86 process, ignores
+     * its triggers that changed the value (writes). */
+    if (type == 3)
+        return -EOPNOTSUPP;
     if (type >= 1 && type <= 4)
         return insert_hw(rp, type, addr, len);
     return -ENOSYS;

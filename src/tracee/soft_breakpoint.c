@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "arch/hw_breakpoint.h"
+#include "arch/insn_access.h"
 #include "arch/regs.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
@@ -358,7 +359,7 @@ long tracee_resume(int request, pid_t tid, int sig)
             if (!step_over(tid, r.rip, s->orig, true, sig, &other))
                 return stash(tid, other);
             sig = 0;
-            int fd = soft_watch_fired(tid);
+            int fd = soft_watch_fired(tid, 0, 0);
             if (fd >= 0) {
                 report_watch(tid, fd, &other);
                 return stash(tid, other);
@@ -374,12 +375,12 @@ enum { HIT_NOT_OURS, HIT_TAKEN, HIT_REPORT };
  * its watchpoints to report (HIT_REPORT, *status), or, if that was the
  * step asked for, the step's stop with the trigger reported at the next
  * resume; else it is resumed as it was (HIT_TAKEN). */
-static int after_insn(pid_t tid, int *status)
+static int after_insn(pid_t tid, int *status, uint64_t lo, uint64_t hi)
 {
     struct thread *th = thread_of(tid);
     if (th->request < 0)
         die("thread %d ran a hidden instruction, resumed in an unknown way", tid);
-    int fd = soft_watch_fired(tid);
+    int fd = soft_watch_fired(tid, lo, hi);
     if (th->request == PTRACE_SINGLESTEP) {
         th->report_fd = fd;
         *status = (SIGTRAP << 8) | 0x7f;
@@ -436,7 +437,7 @@ static int take_hit(pid_t tid, int *status)
         stash(tid, other);
         return HIT_TAKEN;
     }
-    return after_insn(tid, status);
+    return after_insn(tid, status, 0, 0);
 }
 
 /* A SIGTRAP stop of tid: the end of a single-step go() made for its
@@ -451,7 +452,7 @@ static int took_step(pid_t tid, int *status)
     if (!th->stepping || ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
         (si.si_code != TRAP_TRACE && si.si_code != TRAP_BRKPT && si.si_code != SIGTRAP))
         return HIT_NOT_OURS;
-    int fd = soft_watch_fired(tid);
+    int fd = soft_watch_fired(tid, 0, 0);
     if (th->request == PTRACE_SINGLESTEP) {
         /* The step asked for is reported, and the trigger after it, as
          * the debug registers' signal would come at the next resume. */
@@ -474,7 +475,7 @@ static bool step_insn(pid_t tid, int *status)
     struct site *s;
     if (regs_get_quiet(tid, &r) && (s = site_find(tgid_of(tid), r.rip)) && byte_at(tid, r.rip) == INT3)
         return step_over(tid, r.rip, s->orig, true, 0, status);
-    *status = 0;
+    *status = -1;
     if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) == 0)
         while (waitpid(tid, status, __WALL) < 0 && errno == EINTR)
             ;
@@ -483,10 +484,11 @@ static bool step_insn(pid_t tid, int *status)
            ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 && si.si_code == TRAP_TRACE;
 }
 
-/* A SIGSEGV stop of tid: a write into a page write-protected for the
+/* A SIGSEGV stop of tid: an access to a page protected for the
  * watchpoints of its thread group (tracee/watch_pages.h)?  The
- * instruction is then run with the page writable, the watched bytes
- * compared after it as after a step: HIT_TAKEN (resumed as asked, or the
+ * instruction is then run with the page accessible, the watched bytes
+ * compared after it as after a step (and [at, at + size) taken as what
+ * it accessed): HIT_TAKEN (resumed as asked, or the
  * stop that came instead stashed) or HIT_REPORT (*status). */
 static int took_fault(pid_t tid, int *status)
 {
@@ -494,7 +496,10 @@ static int took_fault(pid_t tid, int *status)
     if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 || si.si_code != SEGV_ACCERR)
         return HIT_NOT_OURS;
     int other;
-    switch (watch_pages_lift_fault(tid, tgid_of(tid), (uint64_t)(uintptr_t)si.si_addr, &other)) {
+    uint64_t at = (uint64_t)(uintptr_t)si.si_addr;
+    regs_t r;
+    int size = regs_get_quiet(tid, &r) ? insn_access_size(tid, r.rip) : 8;
+    switch (watch_pages_fault(tid, tgid_of(tid), at, step_insn, &other)) {
     case FAULT_NOT_OURS:
         return HIT_NOT_OURS;
     case FAULT_STOPPED:
@@ -502,13 +507,8 @@ static int took_fault(pid_t tid, int *status)
             stash(tid, other);
         return HIT_TAKEN;
     }
-    if (!step_insn(tid, &other)) {
-        if (other)
-            stash(tid, other);
-        return HIT_TAKEN;
-    }
     thread_of(tid)->last = (SIGTRAP << 8) | 0x7f;
-    return after_insn(tid, status);
+    return after_insn(tid, status, at, at + size);
 }
 
 static pid_t pop_stash(pid_t pid, int *status)

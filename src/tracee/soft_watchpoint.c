@@ -17,7 +17,8 @@ struct watch {
     int len;
     uint64_t count, period;
     uint8_t was[8];
-    bool known; /* was holds the bytes (they could be read) */
+    bool known;  /* was holds the bytes (they could be read) */
+    bool access; /* any access is a trigger, not only a change */
 };
 
 static struct watch *watches;
@@ -36,7 +37,7 @@ static void take(struct watch *w)
     w->known = tracee_read(w->tid, w->addr, w->was, w->len) == w->len;
 }
 
-int soft_watch_open(pid_t tid, uint64_t addr, int len, uint64_t period)
+int soft_watch_open(pid_t tid, uint64_t addr, int len, bool access, uint64_t period)
 {
     if (len < 1 || len > 8) {
         errno = EINVAL;
@@ -48,7 +49,7 @@ int soft_watch_open(pid_t tid, uint64_t addr, int len, uint64_t period)
     watches = xrealloc(watches, (nwatches + 1) * sizeof *watches);
     struct watch *w = &watches[nwatches++];
     *w = (struct watch){.fd = fd, .tid = tid, .tgid = tracee_tgid(tid), .addr = addr, .len = len,
-                        .period = period};
+                        .period = period, .access = access};
     take(w);
     watch_pages_changed(w->tgid);
     return fd;
@@ -101,7 +102,7 @@ void soft_watch_baseline(pid_t tid)
             take(&watches[i]);
 }
 
-int soft_watch_fired(pid_t tid)
+int soft_watch_fired(pid_t tid, uint64_t lo, uint64_t hi)
 {
     int fired = -1;
     for (size_t i = 0; i < nwatches; i++) {
@@ -110,7 +111,8 @@ int soft_watch_fired(pid_t tid)
             continue;
         uint8_t now[8];
         bool known = tracee_read(tid, w->addr, now, w->len) == w->len;
-        if (known && w->known && memcmp(now, w->was, w->len) != 0) {
+        bool changed = known && w->known && memcmp(now, w->was, w->len) != 0;
+        if (w->access ? lo < w->addr + w->len && w->addr < hi : changed) {
             w->count++;
             if (fired < 0 && w->period && w->count % w->period == 0)
                 fired = w->fd;
@@ -137,4 +139,14 @@ size_t soft_watch_pages(pid_t tgid, pid_t tid, uint64_t *pages, size_t max)
         }
     }
     return n;
+}
+
+bool soft_watch_page_access(pid_t tgid, uint64_t page)
+{
+    for (size_t i = 0; i < nwatches; i++) {
+        const struct watch *w = &watches[i];
+        if (w->tgid == tgid && w->access && w->addr < page + 4096 && page < w->addr + w->len)
+            return true;
+    }
+    return false;
 }

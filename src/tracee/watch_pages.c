@@ -14,6 +14,7 @@
 #include "arch/regs.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
+#include "tracee/soft_breakpoint.h"
 #include "tracee/soft_watchpoint.h"
 
 #define PAGE 4096ull
@@ -22,8 +23,10 @@
 struct page {
     uint64_t addr;
     int prot;     /* the mapping's own protection; -1: not read yet */
-    bool able;    /* a private writable mapping: it can be protected */
-    bool on;      /* its write permission is taken away now */
+    bool none;    /* an access watchpoint is on it: no access, not only no write */
+    bool able;    /* a private mapping (writable, unless none): it can be protected */
+    bool on;      /* its permissions are taken away now ... */
+    bool on_none; /* ... all of them */
 };
 
 /* One address space (thread group) with watched pages. */
@@ -185,6 +188,22 @@ static int session_begin_(struct session *ss, pid_t tid, int last, int led_here,
     return S_OK;
 }
 
+/* Single-steps the syscall instruction tid is at: the syscall runs and
+ * the step's trap follows, one stop instead of an entry and an exit. */
+static bool step_syscall(pid_t tid, int *other)
+{
+    if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0) {
+        *other = -1;
+        return false;
+    }
+    int st;
+    pid_t got;
+    while ((got = waitpid(tid, &st, __WALL)) < 0 && errno == EINTR)
+        ;
+    *other = got == tid ? st : -1;
+    return got == tid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTRAP && !(st >> 16);
+}
+
 static int session_call(struct session *ss, uint64_t insn, long nr, uint64_t a0, uint64_t a1,
                         uint64_t a2, long *result, int *other)
 {
@@ -199,9 +218,14 @@ static int session_call(struct session *ss, uint64_t insn, long nr, uint64_t a0,
         *other = -1;
         return S_STOPPED;
     }
-    if (!run_to_syscall_stop(ss->tid, PTRACE_SYSCALL, false, other) ||
-        !run_to_syscall_stop(ss->tid, PTRACE_SYSCALL, true, other))
+    if (ss->requeue) {
+        /* Ends at a syscall stop, from which a signal is queued. */
+        if (!run_to_syscall_stop(ss->tid, PTRACE_SYSCALL, false, other) ||
+            !run_to_syscall_stop(ss->tid, PTRACE_SYSCALL, true, other))
+            return S_STOPPED;
+    } else if (!step_syscall(ss->tid, other)) {
         return S_STOPPED;
+    }
     if (ptrace(PTRACE_GETREGS, ss->tid, 0, &r) < 0) {
         *other = -1;
         return S_STOPPED;
@@ -305,7 +329,7 @@ static void read_protections(struct space *s, pid_t tid)
                       (perms[2] == 'x' ? PROT_EXEC : 0);
             /* A shared mapping read-only cannot be written through
              * /proc/PID/mem, which the replay and gdb's breakpoints use. */
-            p->able = perms[1] == 'w' && perms[3] == 'p';
+            p->able = perms[3] == 'p' && (perms[1] == 'w' || (p->none && perms[0] == 'r'));
         }
     }
     fclose(f);
@@ -329,8 +353,10 @@ static void update_pages(struct space *s, struct page *gone, size_t *ngone)
         bool kept = false;
         for (size_t j = 0; j < nwant && !kept; j++)
             kept = want[j] == s->pages[i].addr;
-        if (kept)
-            next[n++] = s->pages[i];
+        if (kept) {
+            next[n] = s->pages[i];
+            next[n++].none = soft_watch_page_access(s->tgid, s->pages[i].addr);
+        }
         else if (s->pages[i].on)
             gone[(*ngone)++] = s->pages[i];
     }
@@ -339,7 +365,8 @@ static void update_pages(struct space *s, struct page *gone, size_t *ngone)
         for (size_t i = 0; i < n && !have; i++)
             have = next[i].addr == want[j];
         if (!have)
-            next[n++] = (struct page){.addr = want[j], .prot = -1};
+            next[n++] = (struct page){.addr = want[j], .prot = -1,
+                                      .none = soft_watch_page_access(s->tgid, want[j])};
     }
     memcpy(s->pages, next, n * sizeof *next);
     s->npages = n;
@@ -377,7 +404,7 @@ static bool needs_work_to_protect(const struct space *s)
     if (s->stale)
         return true;
     for (size_t i = 0; i < s->npages; i++)
-        if (s->pages[i].able && !s->pages[i].on)
+        if (s->pages[i].able && (!s->pages[i].on || s->pages[i].on_none != s->pages[i].none))
             return true;
     return false;
 }
@@ -393,20 +420,24 @@ static int protect(struct space *s, struct session *ss, int *other)
     for (size_t i = 0; i < ngone; i++)
         if (session_call(ss, s->insn, SYS_mprotect, gone[i].addr, PAGE, gone[i].prot, &rc, other))
             return S_STOPPED;
-    if (s->stale)
-        for (size_t i = 0; i < s->npages; i++)
-            if (!s->pages[i].on)
-                s->pages[i].prot = -1;
-    read_protections(s, ss->tid);
+    bool unknown = false;
+    for (size_t i = 0; i < s->npages; i++) {
+        if (s->stale && !s->pages[i].on)
+            s->pages[i].prot = -1;
+        unknown |= s->pages[i].prot < 0;
+    }
+    if (unknown)
+        read_protections(s, ss->tid);
     s->stale = false;
     for (size_t i = 0; i < s->npages; i++) {
         struct page *p = &s->pages[i];
-        if (!p->able || p->on)
+        if (!p->able || (p->on && p->on_none == p->none))
             continue;
-        if (session_call(ss, s->insn, SYS_mprotect, p->addr, PAGE, p->prot & ~PROT_WRITE, &rc,
-                         other))
+        int prot = p->none ? PROT_NONE : p->prot & ~PROT_WRITE;
+        if (session_call(ss, s->insn, SYS_mprotect, p->addr, PAGE, prot, &rc, other))
             return S_STOPPED;
         p->on = rc == 0;
+        p->on_none = p->none;
         if (rc)
             p->able = false;
     }
@@ -488,18 +519,55 @@ int watch_pages_prepare(pid_t tid, pid_t tgid, int request, int sig, int last, i
     return covers(s, tid) && !writes ? PAGES_FREE : PAGES_STEP;
 }
 
-int watch_pages_lift_fault(pid_t tid, pid_t tgid, uint64_t addr, int *other)
+int watch_pages_fault(pid_t tid, pid_t tgid, uint64_t addr, bool (*step)(pid_t, int *),
+                      int *other)
 {
     struct space *s = space_of(tgid);
     uint64_t page = addr & ~(PAGE - 1);
     if (!s || !page_on(s, page))
         return FAULT_NOT_OURS;
+    debug("watch pages of %d: thread %d touches page 0x%llx", tgid, tid, (unsigned long long)page);
     struct session ss;
     int last = (SIGSEGV << 8) | 0x7f;
     *other = -1;
-    if (session_begin(&ss, tid, last, -1, 0, other) != S_OK || lift(s, &ss, page, other) != S_OK ||
-        session_end(&ss, other) != S_OK)
+    if (session_begin(&ss, tid, last, -1, 0, other) != S_OK || lift(s, &ss, page, other) != S_OK)
         return FAULT_STOPPED;
-    debug("watch pages of %d: thread %d writes page 0x%llx", tgid, tid, (unsigned long long)page);
-    return FAULT_LIFTED;
+    /* The instruction runs with its signals still blocked: a signal
+     * waits for the thread's next resume, as it would at the fault. */
+    if (ptrace(PTRACE_SETREGS, tid, 0, &ss.saved) < 0 || !step(tid, other)) {
+        unmask(&ss);
+        return FAULT_STOPPED; /* the page stays writable until the next prepare */
+    }
+    /* Protected again at once: two stops fewer than at the next resume. */
+    int rc = regs_get_quiet(tid, &ss.saved) ? protect(s, &ss, other) : S_STOPPED;
+    if (rc == S_OK)
+        rc = session_end(&ss, other);
+    unmask(&ss);
+    return rc == S_OK ? FAULT_STEPPED : FAULT_STOPPED;
+}
+
+bool watch_pages_can_protect(pid_t tid, uint64_t addr, int len)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/maps", tid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return false;
+    /* Not mapped yet (a replay started again, before the exec): the
+     * mapping to come is not known.  A page protected here shows its
+     * protection, not the mapping's own. */
+    struct space *s = space_of(tracee_tgid(tid));
+    bool able = true;
+    uint64_t end = addr + len;
+    while (fgets(line, sizeof line, f)) {
+        uint64_t lo, hi;
+        char perms[5];
+        if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3 || lo >= end || addr >= hi)
+            continue;
+        for (uint64_t p = addr & ~(PAGE - 1); p < end && able; p += PAGE)
+            if (p >= lo && p < hi && !(s && page_on(s, p)) && (perms[3] != 'p' || perms[0] != 'r'))
+                able = false;
+    }
+    fclose(f);
+    return able;
 }

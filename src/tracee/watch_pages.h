@@ -1,9 +1,10 @@
-/* Write watchpoints by page protection, for machines without debug
- * registers (tracee/soft_watchpoint.h).  The pages that hold watched bytes
- * lose their write permission while the program's own code runs, so a
- * watched thread runs freely instead of being single-stepped: a write to
- * such a page faults (SIGSEGV, SEGV_ACCERR), and the instruction is then
- * run once with the page writable and the bytes compared after it.
+/* Watchpoints by page protection, for machines without debug registers
+ * (tracee/soft_watchpoint.h).  The pages that hold watched bytes lose their
+ * write permission (all access, for an access watchpoint) while the
+ * program's own code runs, so a watched thread runs freely instead of
+ * being single-stepped: a write to such a page faults (SIGSEGV,
+ * SEGV_ACCERR), and the instruction is then run once with the page
+ * accessible and the bytes compared after it.
  *
  * The kernel's own writes would fail on such a page (a syscall's result
  * buffer, a signal frame), so the permission is given back before every
@@ -31,14 +32,20 @@ int watch_pages_prepare(pid_t tid, pid_t tgid, int request, int sig, int last, i
                         int *other);
 enum pages_fault {
     FAULT_NOT_OURS,
-    FAULT_LIFTED, /* the SIGSEGV is gone, the thread before the instruction */
+    FAULT_STEPPED, /* the instruction ran, the thread is at the step's stop */
     FAULT_STOPPED,
 };
-/* tid is at a SIGSEGV stop for a write at addr.  If addr is on a page
- * protected here, the page is made writable again, until the next
- * prepare, for the instruction to be stepped.  FAULT_STOPPED: *other is
- * the stop that came instead (-1: none, the thread is gone). */
-int watch_pages_lift_fault(pid_t tid, pid_t tgid, uint64_t addr, int *other);
+/* tid is at a SIGSEGV stop for an access at addr.  If addr is on a page
+ * protected here, the page is made accessible, step(tid, &status) runs
+ * the instruction (true: it did, *status its stop) and the page is
+ * protected again.  FAULT_STOPPED: *other is the stop that came instead
+ * (-1: none, the thread is gone). */
+int watch_pages_fault(pid_t tid, pid_t tgid, uint64_t addr, bool (*step)(pid_t, int *),
+                      int *other);
+/* Whether every page of [addr, addr+len) in tid's address space is in a
+ * private mapping, whose protection can be changed (an access watchpoint
+ * needs that: a read is seen only by a fault). */
+bool watch_pages_can_protect(pid_t tid, uint64_t addr, int len);
 /* The watches of tgid changed. */
 void watch_pages_changed(pid_t tgid);
 /* tgid's address space is gone (exec, end): its protections with it. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # gdb gives the same answers debugging a replay as debugging the program
 # natively: breakpoints (with conditions), continue N, next, step, stepi,
-# finish, watchpoints, bt, registers, set var, info threads, signals; and
+# finish, watchpoints (write, read and access), bt, registers, set var,
+# info threads, signals; and
 # going backwards (reverse-continue to watchpoints and a conditional
 # breakpoint, reverse-finish, reverse-next, reverse-step, reverse-stepi) the
 # same answers as gdb's own `record full`.
@@ -52,6 +53,38 @@ check debuggee; check reverse
 # A watched local whose stack page the kernel writes too (syscall results,
 # signal frames), forwards and backwards.
 check watch_stack
+
+# rwatch and awatch, forwards and backwards: x86 watches reads only with
+# writes, so gdb sets an access watchpoint for rwatch and skips its writes,
+# as natively; without debug registers a read is the fault of a page made
+# inaccessible.  Checked by content: native gdb has no software read
+# watchpoints, and its `record full` sees writes only.
+debug_replay watch_read
+grep -E '^(== |Value = |Old value|New value|[0-9]+	)' "$WORK/watch_read.replay.n" | sed 1d \
+    >"$WORK/watch_read.got"
+cat >"$WORK/watch_read.want" <<'EOF'
+Value = 3
+20	 total += cfg.setting;
+== read 1
+Value = 3
+12	 return cfg.setting * 2;
+== read 2
+Value = 5
+25	 total += cfg.setting;
+== read 3
+Value = 5
+25	 total += cfg.setting;
+== back over read 3
+Old value = 5
+New value = 3
+22	 cfg.setting = 5;
+== back to the write
+Value = 3
+12	 return cfg.setting * 2;
+== back to read 2
+EOF
+diff -u "$WORK/watch_read.want" "$WORK/watch_read.got" >"$WORK/watch_read.diff" ||
+    { show "$WORK/watch_read.diff"; fail "watch_read: the read and access watchpoints' stops"; }
 if [ "${NATIVE_SOFT:-0}" = 1 ]; then
     # gdb's own software watchpoints only see the thread gdb steps, so
     # there is no native reference: the replay must stop at each write

@@ -1,7 +1,8 @@
-/* Write watchpoints without debug registers (tracee/soft_watchpoint.h,
+/* Watchpoints without debug registers (tracee/soft_watchpoint.h,
  * tracee/watch_pages.h) on a real tracee: a global on a page the program
- * writes around it, and a local on the stack page where signal frames go.
- * Every change is reported with the right value, the kernel's writes into
+ * writes around it, a local on the stack page where signal frames go, and
+ * a global that is only read, beside one that is written.  Every change
+ * (every read, for the access watchpoint) is reported with the right value, the kernel's writes into
  * those pages (a syscall's result, a signal frame) succeed, a signal's
  * siginfo survives the protection's changes, and the tracee runs freely:
  * it is not single-stepped. */
@@ -32,6 +33,11 @@ static struct {
     struct timespec ts;
 } g __attribute__((aligned(4096)));
 static long far[1024] __attribute__((aligned(4096)));
+/* read_me is only read; other, beside it, is written. */
+static volatile struct {
+    long other;
+    long read_me;
+} r __attribute__((aligned(4096)));
 static volatile long *local_at;
 static volatile int bad_siginfo, handled;
 
@@ -46,8 +52,13 @@ static void on_usr1(int sig, siginfo_t *si, void *uc)
 
 __attribute__((noinline)) static int loop(volatile long *local)
 {
+    long sum = 0;
     for (long i = 0; i < ITERATIONS; i++) {
         far[i % 1024] += i;
+        if (i % 1000 == 0)
+            r.other++;
+        if (i % 20000 == 0)
+            sum += r.read_me;
         if (i % 1000 == 0)
             g.neighbour++;
         if (i % 25000 == 0)
@@ -59,13 +70,14 @@ __attribute__((noinline)) static int loop(volatile long *local)
             *local += 1;
         }
     }
-    return bad_siginfo ? 3 : handled != 2 ? 4 : 0;
+    return bad_siginfo ? 3 : handled != 2 ? 4 : sum != 5 * 7 ? 5 : 0;
 }
 
 static int child(void)
 {
     volatile long local = 0;
     local_at = &local;
+    r.read_me = 7;
     struct sigaction sa = {.sa_sigaction = on_usr1, .sa_flags = SA_SIGINFO};
     sigaction(SIGUSR1, &sa, NULL);
     ptrace(PTRACE_TRACEME, 0, 0, 0);
@@ -86,12 +98,13 @@ int main(void)
     ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL);
     uint64_t local_addr = 0;
     tracee_read(pid, (uint64_t)(uintptr_t)&local_at, &local_addr, sizeof local_addr);
-    int wg = soft_watch_open(pid, (uint64_t)(uintptr_t)&g.watched, sizeof g.watched, 1);
-    int wl = soft_watch_open(pid, local_addr, sizeof(long), 1);
-    CHECK(wg >= 0 && wl >= 0, "cannot open the watchpoints");
+    int wg = soft_watch_open(pid, (uint64_t)(uintptr_t)&g.watched, sizeof g.watched, false, 1);
+    int wl = soft_watch_open(pid, local_addr, sizeof(long), false, 1);
+    int wr = soft_watch_open(pid, (uint64_t)(uintptr_t)&r.read_me, sizeof r.read_me, true, 1);
+    CHECK(wg >= 0 && wl >= 0 && wr >= 0, "cannot open the watchpoints");
     uint64_t steps_before = tracee_watch_steps();
     long seen[8];
-    int nseen = 0, local_changes = 0, sig = 0, other = 0;
+    int nseen = 0, local_changes = 0, reads = 0, sig = 0, other = 0;
     for (;;) {
         if (tracee_resume(PTRACE_SYSCALL, pid, sig) < 0)
             break;
@@ -106,6 +119,8 @@ int main(void)
                 seen[nseen++] = v;
             } else if (si.si_fd == wl) {
                 local_changes++;
+            } else if (si.si_fd == wr) {
+                reads++;
             }
         } else if (WSTOPSIG(st) == SIGUSR1) {
             sig = SIGUSR1;
@@ -120,10 +135,12 @@ int main(void)
     for (int i = 0; i < nseen && i < 4; i++)
         CHECK(seen[i] == i * 25000 + 1, "trigger %d saw %ld", i, seen[i]);
     CHECK(local_changes == 2, "%d triggers of the local, not 2", local_changes);
+    CHECK(reads == 5, "%d reads of the read-watched variable, not 5", reads);
     uint64_t steps = tracee_watch_steps() - steps_before;
     CHECK(steps < 1000, "%llu instructions single-stepped", (unsigned long long)steps);
     soft_watch_close(wg);
     soft_watch_close(wl);
+    soft_watch_close(wr);
     printf("soft_watch: %d checks passed (%llu steps)\n", passed, (unsigned long long)steps);
     return failed != 0;
 }
