@@ -103,7 +103,16 @@ pid_t tracee_tgid(pid_t tid)
 
 void tracee_forget(pid_t tid)
 {
-    watch_pages_forget(tid);
+    /* The protections end with the address space's last thread. */
+    pid_t tgid = tid;
+    for (size_t i = 0; i < nthreads; i++)
+        if (threads[i].tid == tid && threads[i].tgid)
+            tgid = threads[i].tgid;
+    bool others = false;
+    for (size_t i = 0; i < nthreads && !others; i++)
+        others = threads[i].tgid == tgid && threads[i].tid != tid;
+    if (!others)
+        watch_pages_forget(tgid);
     /* Its handles stand for nothing now; their fds, closed later, are
      * then plain ones (and an fd number used again is not taken for
      * them). */
