@@ -39,8 +39,10 @@ static struct ptask *debugged_task(struct replayer *rp)
     return NULL;
 }
 
-/* Puts an int3 at addr in the debugged process, for gdb or for us. */
-static int insert_sw_for(struct replayer *rp, uint64_t addr, bool internal)
+/* Puts an int3 at addr in the debugged process, for gdb or for us.  An
+ * address not mapped yet fails, or with `pending` waits (pid 0) for a
+ * mapping (debug_retry_pending_bps). */
+static int insert_sw_pending(struct replayer *rp, uint64_t addr, bool internal, bool pending)
 {
     struct debugger *d = rp->dbg;
     struct ptask *t = debugged_task(rp);
@@ -66,12 +68,19 @@ static int insert_sw_for(struct replayer *rp, uint64_t addr, bool internal)
         return 0;
     uint8_t orig;
     if (tracee_read(t->tid, addr, &orig, 1) != 1 || tracee_write(t->tid, addr, &INT3, 1) < 0) {
+        if (pending)
+            return 0;
         *bp = d->bps[--d->nbps];
         return -EFAULT;
     }
     bp->orig = orig;
     bp->pid = t->tgid;
     return 0;
+}
+
+static int insert_sw_for(struct replayer *rp, uint64_t addr, bool internal)
+{
+    return insert_sw_pending(rp, addr, internal, false);
 }
 
 static void drop_bp(struct replayer *rp, struct sw_bp *bp)
@@ -120,26 +129,45 @@ void debug_drop_internal_bps(struct replayer *rp)
 }
 
 /* After a restart: gdb's breakpoints (and a pass's own) go into the new
- * debugged process. */
+ * debugged process.  Those in libraries not loaded yet (the restart
+ * begins at the first instruction) go in once they are mapped. */
 void debug_reinsert_bps(struct replayer *rp)
 {
     struct debugger *d = rp->dbg;
     for (int i = d->nbps - 1; i >= 0; i--)
         if (!d->bps[i].pid)
-            insert_sw_for(rp, d->bps[i].addr, d->bps[i].internal);
+            insert_sw_pending(rp, d->bps[i].addr, d->bps[i].internal, true);
     if (d->mode == MODE_INTERACTIVE)
         return;
     /* A place known by registers is looked for at its address. */
     if (d->goal.kind == POS_REGS)
-        insert_sw_for(rp, d->goal.regs.rip, true);
+        insert_sw_pending(rp, d->goal.regs.rip, true, true);
     if (d->goal.kind == POS_BP)
-        insert_sw_for(rp, d->goal.addr, true);
+        insert_sw_pending(rp, d->goal.addr, true, true);
     /* A place counted in triggers of a watchpoint gdb has since deleted. */
     bool have = d->goal.kind != POS_WATCH;
     for (int i = 0; i < d->nhw && !have; i++)
         have = d->hw[i].type == d->goal.wtype && d->hw[i].addr == d->goal.addr;
     if (!have)
         insert_hw_for(rp, d->goal.wtype, d->goal.addr, d->goal.wlen, true);
+}
+
+void debug_retry_pending_bps(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    struct ptask *t = debugged_task(rp);
+    for (int i = d->nbps - 1; t && i >= 0; i--) {
+        struct sw_bp *bp = &d->bps[i];
+        if (!bp->gdb && !bp->internal)
+            continue;
+        /* A mapping put over it (ld.so maps a library's segments over
+         * its first, whole mapping) took the int3 away. */
+        uint8_t now;
+        if (bp->pid == t->tgid && (tracee_read(t->tid, bp->addr, &now, 1) != 1 || now != INT3))
+            bp->pid = 0;
+        if (!bp->pid)
+            insert_sw_pending(rp, bp->addr, bp->internal, true);
+    }
 }
 
 void debug_hide_bps(struct debugger *d, pid_t pid, uint64_t addr, uint8_t *buf, size_t len)

@@ -323,6 +323,9 @@ void debugger_after_event(struct replayer *rp, const struct event *ev)
             maybe_activate(rp, ptask_find(rp, ev->tid), ev, true);
         return;
     }
+    if (ev->type == EV_SYSCALL_EXIT &&
+        (ev->u.exit.nr == SYS_mmap || ev->u.exit.nr == SYS_mremap || ev->u.exit.nr == SYS_munmap))
+        debug_retry_pending_bps(rp);
     if (ptask_find(rp, ev->tid))
         pass_event_place(rp, ptask_find(rp, ev->tid), POS_AFTER_EVENT);
     report_end(rp, ptask_find(rp, ev->tid), ev, true);

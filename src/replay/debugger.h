@@ -192,6 +192,10 @@ void debug_forget_process_bps(struct debugger *d, pid_t pid);
 int debug_insert_internal_bp(struct replayer *rp, uint64_t addr);
 void debug_drop_internal_bps(struct replayer *rp);
 void debug_reinsert_bps(struct replayer *rp);
+/* After an event that may have changed the mappings: the breakpoints
+ * waiting for their address, or whose int3 a new mapping replaced, go
+ * in. */
+void debug_retry_pending_bps(struct replayer *rp);
 /* True when hw point i is gdb's (not a reverse pass's own). */
 bool debug_point_is_gdbs(struct debugger *d, int i);
 void debug_drop_internal_points(struct replayer *rp);

@@ -10,37 +10,40 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/gdb/lib-gdb.sh"
 
-# debug_replay NAME: records tests/gdb/NAME.c and runs NAME.gdb on the
-# replay; the answers, normalized, are in $WORK/NAME.replay.n.
+# debug_replay NAME [SCRIPT]: records tests/gdb/NAME.c and runs SCRIPT.gdb
+# (default NAME.gdb) on the replay; the answers, normalized, are in
+# $WORK/SCRIPT.replay.n.
 debug_replay() {
-    name=$1
+    name=$1 script=${2:-$1}
     build_debuggee "$name"
     # (signals crashes: record exits with its status, 139)
-    ( (cd "$WORK" && exec $CLEAN_ENV "$REWIND" record -o "$WORK/$name.trace" "$WORK/$name" \
-        </dev/null >"$WORK/$name.rec.out" 2>&1); exit $?) 2>/dev/null
+    ( (cd "$WORK" && exec $CLEAN_ENV "$REWIND" record -o "$WORK/$script.trace" "$WORK/$name" \
+        </dev/null >"$WORK/$script.rec.out" 2>&1); exit $?) 2>/dev/null
     rc=$?
     [ "$rc" -eq 0 ] || { [ "$name" = signals ] && [ "$rc" -eq 139 ]; } ||
-        { show "$WORK/$name.rec.out"; fail "$name: record exited $rc"; }
-    serve "$WORK/$name.trace"
-    gdb_replay "$WORK/$name" "$ROOT/tests/gdb/$name.gdb" "$WORK/$name.replay"
+        { show "$WORK/$script.rec.out"; fail "$script: record exited $rc"; }
+    serve "$WORK/$script.trace"
+    gdb_replay "$WORK/$name" "$ROOT/tests/gdb/$script.gdb" "$WORK/$script.replay"
     wait "$SERVE_PID"
     rc=$?
-    normalize "$WORK/$name.replay" >"$WORK/$name.replay.n"
-    [ "$rc" -eq 0 ] || { show "$SERVE_ERR"; fail "$name: rewind replay -s exited $rc"; }
+    normalize "$WORK/$script.replay" >"$WORK/$script.replay.n"
+    [ "$rc" -eq 0 ] || { show "$SERVE_ERR"; fail "$script: rewind replay -s exited $rc"; }
     # The answers must be real ones, not two empty runs.
-    grep -q '^== ' "$WORK/$name.replay.n" || fail "$name: gdb printed nothing"
+    grep -q '^== ' "$WORK/$script.replay.n" || fail "$script: gdb printed nothing"
 }
 
+# check NAME [SCRIPT]: the answers to SCRIPT.gdb (default NAME.gdb) on
+# tests/gdb/NAME.c, natively and on the replay, are the same.
 check() {
-    name=$1
+    name=$1 script=${2:-$1}
     build_debuggee "$name"
-    gdb_native "$WORK/$name" "$ROOT/tests/gdb/$name.gdb" "$WORK/$name.native" ||
-        { show "$WORK/$name.native"; fail "$name: native gdb failed"; }
-    normalize "$WORK/$name.native" >"$WORK/$name.native.n"
-    debug_replay "$name"
-    if ! diff -u "$WORK/$name.native.n" "$WORK/$name.replay.n" >"$WORK/$name.diff"; then
-        show "$WORK/$name.diff"
-        fail "$name: gdb's answers on the replay differ from native"
+    gdb_native "$WORK/$name" "$ROOT/tests/gdb/$script.gdb" "$WORK/$script.native" ||
+        { show "$WORK/$script.native"; fail "$script: native gdb failed"; }
+    normalize "$WORK/$script.native" >"$WORK/$script.native.n"
+    debug_replay "$name" "$script"
+    if ! diff -u "$WORK/$script.native.n" "$WORK/$script.replay.n" >"$WORK/$script.diff"; then
+        show "$WORK/$script.diff"
+        fail "$script: gdb's answers on the replay differ from native"
     fi
 }
 
@@ -53,6 +56,10 @@ check debuggee; check reverse
 # A watched local whose stack page the kernel writes too (syscall results,
 # signal frames), forwards and backwards.
 check watch_stack
+# Stepping backwards through libc (raise, munmap) and into a signal
+# handler, and reverse-continue to a breakpoint in libc: a reverse pass
+# puts such breakpoints in once ld.so has mapped the library.
+check watch_stack watch_stack_reverse
 
 # rwatch and awatch, forwards and backwards: x86 watches reads only with
 # writes, so gdb sets an access watchpoint for rwatch and skips its writes,
