@@ -61,6 +61,18 @@ check watch_stack
 # puts such breakpoints in once ld.so has mapped the library.
 check watch_stack watch_stack_reverse
 
+# Backwards through library code, replay only (natively, `record full`
+# cannot run this machine's AVX-512 libc): a conditional breakpoint in a
+# qsort callback, reverse-finish into libc, breakpoints on snprintf and
+# malloc reached backwards.
+debug_replay reverse_libc
+rl=$WORK/reverse_libc.replay.n
+for want in '== compare 5' '^\$1 = 5$' '^#0 by_weight ' '^#0 .*msort_with_tmp ' \
+    '^#1 .* in make (n=8) at .*reverse_libc.c:26$' '^\$2 = 7$' \
+    '^#1 .* in make (n=8) at .*reverse_libc.c:24$'; do
+    grep -q "$want" "$rl" || { show "$rl"; fail "reverse_libc: no line $want"; }
+done
+
 # rwatch and awatch, forwards and backwards: x86 watches reads only with
 # writes, so gdb sets an access watchpoint for rwatch and skips its writes,
 # as natively; without debug registers a read is the fault of a page made
