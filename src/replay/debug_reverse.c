@@ -315,8 +315,10 @@ bool reverse_pass_stop(struct replayer *rp, struct gdb_stop *st, const struct po
             return run_on(d, false, 0);
         }
         d->base_reached = true;
-        /* The goal is steps after it, or just after the write it reports. */
-        if (d->mode == MODE_SEARCH && (d->goal.steps || p->kind == POS_WATCH) &&
+        /* The goal is steps after it, or just after the access a
+         * watchpoint reports (a hardware breakpoint's is before its
+         * instruction, where the goal is). */
+        if (d->mode == MODE_SEARCH && (d->goal.steps || (p->kind == POS_WATCH && p->wtype != 1)) &&
             is_candidate(d, st, p))
             add_candidate(d, st, p);
         if (d->mode == MODE_COUNT_STEPS) {

@@ -359,8 +359,8 @@ long tracee_resume(int request, pid_t tid, int sig)
         return stash(tid, st);
     }
     regs_t r;
-    if (nsites && request != PTRACE_SINGLESTEP && (!sig || blocked(tid, sig)) &&
-        regs_get_quiet(tid, &r) && (r.eflags & EFLAGS_RF)) {
+    if (nsites && (!sig || blocked(tid, sig)) && regs_get_quiet(tid, &r) &&
+        (r.eflags & EFLAGS_RF)) {
         struct site *s = site_find(tgid_of(tid), r.rip);
         int other;
         if (s && byte_at(tid, r.rip) == INT3) {
@@ -369,6 +369,12 @@ long tracee_resume(int request, pid_t tid, int sig)
                 return stash(tid, other);
             sig = 0;
             int fd = soft_watch_fired(tid, 0, 0);
+            if (request == PTRACE_SINGLESTEP) {
+                /* That was the step asked for (stepping onto the int3
+                 * would count it again, and stop there for ever). */
+                th->report_fd = fd;
+                return stash(tid, (SIGTRAP << 8) | 0x7f);
+            }
             if (fd >= 0) {
                 report_watch(tid, fd, &other);
                 return stash(tid, other);

@@ -53,6 +53,10 @@ check() {
 debug_registers || NATIVE_SOFT=1
 check threads; check signals
 check debuggee; check reverse
+# hbreak backwards (without debug registers an int3 the tracer counts: a
+# step from its stop must not count it again), reverse-finish from a
+# function stopped at by it, tbreak reached backwards, until.
+check reverse reverse_hbreak
 # A watched local whose stack page the kernel writes too (syscall results,
 # signal frames), forwards and backwards.
 check watch_stack
