@@ -488,7 +488,8 @@ static bool step_insn(pid_t tid, int *status)
 {
     regs_t r;
     struct site *s;
-    if (regs_get_quiet(tid, &r) && (s = site_find(tgid_of(tid), r.rip)) && byte_at(tid, r.rip) == INT3)
+    if (regs_get_quiet(tid, &r) && (s = site_find(tgid_of(tid), r.rip)) &&
+        byte_at(tid, r.rip) == INT3)
         return step_over(tid, r.rip, s->orig, true, 0, status);
     *status = -1;
     if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) == 0)

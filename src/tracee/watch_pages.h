@@ -11,8 +11,7 @@
  * resume that lets the kernel write (a syscall executed, a signal
  * delivered) and taken again before user code runs.  The protection is
  * changed by mprotect syscalls the thread is made to run at its stop,
- * invisibly: it is left at an equivalent stop (the same syscall entry, the
- * same signal about to be delivered). */
+ * invisibly (tracee/stop_session.h). */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
