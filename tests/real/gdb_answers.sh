@@ -55,8 +55,13 @@ check threads; check signals
 check debuggee; check reverse
 # hbreak backwards (without debug registers an int3 the tracer counts: a
 # step from its stop must not count it again), reverse-finish from a
-# function stopped at by it, tbreak reached backwards, until.
+# function stopped at by it, tbreak reached backwards, until.  Natively a
+# plain break, on every machine: the same stops, and no reliance on
+# `record full` replaying hardware breakpoints.
+native_soft=${NATIVE_SOFT:-0}
+NATIVE_SOFT=1
 check reverse reverse_hbreak
+NATIVE_SOFT=$native_soft
 # A watched local whose stack page the kernel writes too (syscall results,
 # signal frames), forwards and backwards.
 check watch_stack
