@@ -69,3 +69,13 @@ void regs_set_arg(regs_t *r, int i, unsigned long long v)
     default: r->r9 = v; break;
     }
 }
+
+void regs_for_syscall(regs_t *r, uint64_t insn, long nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    r->rip = insn;
+    r->rax = nr;
+    r->orig_rax = -1;
+    r->rdi = a0;
+    r->rsi = a1;
+    r->rdx = a2;
+}

@@ -2,6 +2,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -17,3 +18,6 @@ bool regs_match(const regs_t *now, const regs_t *recorded, char *why, size_t why
 /* Syscall argument i (0..5) from entry registers. */
 unsigned long long regs_arg(const regs_t *r, int i);
 void regs_set_arg(regs_t *r, int i, unsigned long long v);
+/* Makes r run syscall nr(a0, a1, a2) at the syscall instruction insn,
+ * with no syscall of its own to restart (orig_rax -1). */
+void regs_for_syscall(regs_t *r, uint64_t insn, long nr, uint64_t a0, uint64_t a1, uint64_t a2);

@@ -81,3 +81,9 @@ ssize_t tracee_read_str(pid_t tid, uint64_t addr, char *buf, size_t max)
     buf[got] = 0;
     return got;
 }
+
+bool tracee_syscall_insn_at(pid_t tid, uint64_t addr)
+{
+    uint8_t insn[2];
+    return tracee_read(tid, addr, insn, 2) == 2 && insn[0] == 0x0f && insn[1] == 0x05;
+}

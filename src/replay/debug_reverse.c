@@ -260,9 +260,7 @@ static uint64_t watch_count(struct replayer *rp, pid_t rec_tid, uint64_t addr)
 static bool at_syscall_insn(struct replayer *rp, const struct position *p)
 {
     struct ptask *t = ptask_find(rp, p->tid);
-    uint8_t insn[2];
-    return t && tracee_read(t->tid, p->regs.rip, insn, 2) == 2 && insn[0] == 0x0f &&
-           insn[1] == 0x05;
+    return t && tracee_syscall_insn_at(t->tid, p->regs.rip);
 }
 
 static bool run_on(struct debugger *d, bool step, pid_t tid)

@@ -343,12 +343,6 @@ void debugger_after_event(struct replayer *rp, const struct event *ev)
     }
 }
 
-static bool is_syscall_insn(pid_t tid, uint64_t rip)
-{
-    uint8_t insn[2];
-    return tracee_read(tid, rip, insn, 2) == 2 && insn[0] == 0x0f && insn[1] == 0x05;
-}
-
 static bool is_stray(const struct stop *s, int expected);
 
 /* A thread resuming from one of our int3s (gdb takes its breakpoints out
@@ -359,7 +353,7 @@ static bool step_off_breakpoint(struct replayer *rp, struct ptask *t, int expect
     regs_t r;
     regs_get(t->tid, &r);
     struct sw_bp *bp = debug_find_bp(rp->dbg, t->tgid, r.rip);
-    if (!bp || is_syscall_insn(t->tid, r.rip))
+    if (!bp || tracee_syscall_insn_at(t->tid, r.rip))
         return false;
     static const uint8_t int3 = 0xcc;
     for (;;) {
@@ -407,7 +401,7 @@ bool debugger_before_resume(struct replayer *rp, struct ptask *t, int request, i
            d->req.tid == t->rec_tid) {
         regs_t before;
         regs_get(t->tid, &before);
-        if (!*sig && is_syscall_insn(t->tid, before.rip)) {
+        if (!*sig && tracee_syscall_insn_at(t->tid, before.rip)) {
             /* The replay runs the syscall; the step ends after it. */
             d->step_tid = t->rec_tid;
             d->req.kind = GDB_RESUME_CONTINUE;

@@ -35,12 +35,7 @@ long remote_syscall(pid_t tid, uint64_t syscall_insn, bool at_sysemu_stop, long 
     regs_t saved, r;
     regs_get(tid, &saved);
     r = saved;
-    r.rip = syscall_insn;
-    r.rax = nr;
-    r.orig_rax = -1;
-    r.rdi = a0;
-    r.rsi = a1;
-    r.rdx = a2;
+    regs_for_syscall(&r, syscall_insn, nr, a0, a1, a2);
     regs_set(tid, &r);
     step(tid, STOP_SYSCALL_ENTRY);
     step(tid, STOP_SYSCALL_EXIT);

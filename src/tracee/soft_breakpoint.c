@@ -288,17 +288,17 @@ static bool exit_due(const struct thread *th)
 static bool at_syscall_insn(pid_t tid)
 {
     regs_t r;
-    uint8_t insn[2];
-    return regs_get_quiet(tid, &r) && tracee_read(tid, r.rip, insn, 2) == 2 && insn[0] == 0x0f &&
-           insn[1] == 0x05;
+    return regs_get_quiet(tid, &r) && tracee_syscall_insn_at(tid, r.rip);
 }
 
-/* Resumes tid as request asks.  A thread with a watchpoint is
- * single-stepped instead, its watched bytes compared after each
- * instruction (tracee_wait), except at a syscall instruction (a syscall
- * made with the trap flag set saves it in r11, which the program would
- * see) and where PTRACE_SYSCALL is to run a syscall to its exit.
- * A syscall writes memory without a trigger, as with debug registers. */
+/* Resumes tid as request asks.  A thread with a watchpoint runs freely
+ * when its watched pages are protected (tracee/watch_pages.h: their
+ * faults show the writes); else it is single-stepped, its watched bytes
+ * compared after each instruction (tracee_wait), except at a syscall
+ * instruction (a syscall made with the trap flag set saves it in r11,
+ * which the program would see) and where PTRACE_SYSCALL is to run a
+ * syscall to its exit.  A syscall writes memory without a trigger, as
+ * with debug registers. */
 static long stash(pid_t tid, int status);
 
 static long go(pid_t tid, int request, int sig)
@@ -386,10 +386,11 @@ long tracee_resume(int request, pid_t tid, int sig)
 
 enum { HIT_NOT_OURS, HIT_TAKEN, HIT_REPORT };
 
-/* tid has run, out of sight, one instruction of a resume: a trigger of
- * its watchpoints to report (HIT_REPORT, *status), or, if that was the
- * step asked for, the step's stop with the trigger reported at the next
- * resume; else it is resumed as it was (HIT_TAKEN). */
+/* tid has run one instruction of a resume: a trigger of its watchpoints
+ * to report (HIT_REPORT, *status), or, if that was the step asked for,
+ * the step's stop, with the trigger reported at the next resume as the
+ * debug registers' signal would come; else it is resumed as it was
+ * (HIT_TAKEN). */
 static int after_insn(pid_t tid, int *status, uint64_t lo, uint64_t hi)
 {
     struct thread *th = thread_of(tid);
@@ -455,9 +456,9 @@ static int take_hit(pid_t tid, int *status)
     return after_insn(tid, status, 0, 0);
 }
 
-/* A SIGTRAP stop of tid: the end of a single-step go() made for its
- * watchpoints (HIT_TAKEN: no trigger, stepped on; HIT_REPORT: *status is
- * the trigger), or not (HIT_NOT_OURS). */
+/* A SIGTRAP stop of tid: the end of a single-step of a thread with
+ * watchpoints (one go() made for them, or one asked for), taken as
+ * after_insn says; or not (HIT_NOT_OURS). */
 static int took_step(pid_t tid, int *status)
 {
     struct thread *th = thread_of(tid);
@@ -467,20 +468,7 @@ static int took_step(pid_t tid, int *status)
     if (!th->stepping || ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 ||
         (si.si_code != TRAP_TRACE && si.si_code != TRAP_BRKPT && si.si_code != SIGTRAP))
         return HIT_NOT_OURS;
-    int fd = soft_watch_fired(tid, 0, 0);
-    if (th->request == PTRACE_SINGLESTEP) {
-        /* The step asked for is reported, and the trigger after it, as
-         * the debug registers' signal would come at the next resume. */
-        th->report_fd = fd;
-        return HIT_NOT_OURS;
-    }
-    if (fd >= 0) {
-        th->stepping = false;
-        report_watch(tid, fd, status);
-        return HIT_REPORT;
-    }
-    go(tid, th->request, 0);
-    return HIT_TAKEN;
+    return after_insn(tid, status, 0, 0);
 }
 
 /* Runs the instruction tid is before, with its int3 if it has one. */

@@ -58,7 +58,7 @@ void stop_session_unmask(struct stop_session *ss)
 }
 
 static int begin_(struct stop_session *ss, pid_t tid, int last, int led_here, int sig,
-                          int *other);
+                  int *other);
 
 /* Prepares tid, stopped at `last`, to run syscalls.  At a syscall entry
  * the pending syscall is skipped for now (it is entered again at the end);
@@ -66,7 +66,7 @@ static int begin_(struct stop_session *ss, pid_t tid, int last, int led_here, in
  * again at the end with its siginfo.  Signals pending or sent meanwhile
  * wait, blocked, for the thread's own next return to user code. */
 int stop_session_begin(struct stop_session *ss, pid_t tid, int last, int led_here, int sig,
-                         int *other)
+                       int *other)
 {
     memset(ss, 0, sizeof *ss);
     ss->tid = tid;
@@ -84,7 +84,7 @@ int stop_session_begin(struct stop_session *ss, pid_t tid, int last, int led_her
 }
 
 static int begin_(struct stop_session *ss, pid_t tid, int last, int led_here, int sig,
-                          int *other)
+                  int *other)
 {
     if (WSTOPSIG(last) == (SIGTRAP | 0x80)) {
         struct __ptrace_syscall_info info;
@@ -92,8 +92,7 @@ static int begin_(struct stop_session *ss, pid_t tid, int last, int led_here, in
             return SESSION_CANNOT;
         if (info.op != PTRACE_SYSCALL_INFO_ENTRY)
             return SESSION_OK;
-        uint8_t insn[2];
-        if (tracee_read(tid, ss->saved.rip - 2, insn, 2) != 2 || insn[0] != 0x0f || insn[1] != 0x05)
+        if (!tracee_syscall_insn_at(tid, ss->saved.rip - 2))
             return SESSION_CANNOT;
         ss->entry = led_here == PTRACE_SYSEMU || led_here == PTRACE_SYSEMU_SINGLESTEP
                         ? PTRACE_SYSEMU
@@ -139,15 +138,10 @@ static bool step_syscall(pid_t tid, int *other)
 }
 
 int stop_session_call(struct stop_session *ss, uint64_t insn, long nr, uint64_t a0, uint64_t a1,
-                        uint64_t a2, long *result, int *other)
+                      uint64_t a2, long *result, int *other)
 {
     regs_t r = ss->saved;
-    r.rip = insn;
-    r.rax = nr;
-    r.orig_rax = -1;
-    r.rdi = a0;
-    r.rsi = a1;
-    r.rdx = a2;
+    regs_for_syscall(&r, insn, nr, a0, a1, a2);
     if (ptrace(PTRACE_SETREGS, ss->tid, 0, &r) < 0) {
         *other = -1;
         return SESSION_STOPPED;

@@ -241,9 +241,8 @@ static bool kernel_writes(pid_t tid, int request, int sig, int last, int led_her
                led_here != PTRACE_SYSEMU_SINGLESTEP;
     }
     regs_t r;
-    uint8_t insn[2];
     return request == PTRACE_SINGLESTEP && regs_get_quiet(tid, &r) &&
-           tracee_read(tid, r.rip, insn, 2) == 2 && insn[0] == 0x0f && insn[1] == 0x05;
+           tracee_syscall_insn_at(tid, r.rip);
 }
 
 int watch_pages_prepare(pid_t tid, pid_t tgid, int request, int sig, int last, int led_here,
