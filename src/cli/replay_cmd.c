@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "common/die.h"
+#include "replay/checkpoint.h"
 #include "replay/replayer.h"
 #include "trace/event_reader.h"
 #include "trace/machine.h"
@@ -46,6 +47,10 @@ static void usage(FILE *out)
           "                             (GNU Emacs: -i=mi)\n"
           "  -u, --cpu-unbound          accepted for rr compatibility (rewind's replay\n"
           "                             already runs on any CPU)\n"
+          "  --checkpoint-memory=MIB    memory the automatic checkpoints that reverse\n"
+          "                             execution starts from may take (default 1024;\n"
+          "                             0: none, every reverse step replays from the\n"
+          "                             start)\n"
           "  --help                     this text\n"
           "Everything after \"--\" is passed to gdb as it is.  Global options (before the\n"
           "command, or among these): -M/--mark-stdio marks each output line with\n"
@@ -58,7 +63,7 @@ static void usage(FILE *out)
 enum {
     OPT_AUTOPILOT = 100, OPT_QUIET, OPT_DBGPORT, OPT_DBGHOST, OPT_KEEP_LISTENING, OPT_GOTO,
     OPT_GOTO_EXIT, OPT_ONPROCESS, OPT_ONFORK, OPT_DEBUGGER, OPT_GDB_X, OPT_DEBUGGER_OPTION,
-    OPT_FULLNAME, OPT_INTERPRETER, OPT_CPU_UNBOUND, OPT_HELP,
+    OPT_FULLNAME, OPT_INTERPRETER, OPT_CPU_UNBOUND, OPT_CHECKPOINT_MEMORY, OPT_HELP,
     /* rr's, not supported: */
     OPT_TRACE, OPT_STATS, OPT_SERVE_FILES, OPT_TTY, OPT_SHARE_PRIVATE,
 };
@@ -79,6 +84,7 @@ static const struct cli_opt replay_options_table[] = {
     {OPT_FULLNAME, 0, "fullname", false},
     {OPT_INTERPRETER, 'i', "interpreter", true},
     {OPT_CPU_UNBOUND, 'u', "cpu-unbound", false},
+    {OPT_CHECKPOINT_MEMORY, 0, "checkpoint-memory", true},
     {OPT_HELP, 0, "help", false},
     {OPT_TRACE, 't', "trace", true},
     {OPT_STATS, 0, "stats", true},
@@ -276,6 +282,9 @@ int replay_parse_args(int argc, char **argv, struct replay_options *out)
             gdb_args[ngdb++] = v;
             break;
         case OPT_CPU_UNBOUND: break;
+        case OPT_CHECKPOINT_MEMORY:
+            checkpoint_set_budget(cli_int_value(name, "a number of MiB", v, 0, 1048576));
+            break;
         case OPT_HELP:
             usage(stdout);
             free(gdb_args);

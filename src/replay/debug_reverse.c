@@ -1,10 +1,13 @@
-/* Reverse execution without checkpoints yet: every reverse request replays
- * the trace again from the start, with gdb's breakpoints and watchpoints in
- * place, as deterministic as the first time.
+/* Reverse execution: every reverse request replays the trace again from
+ * the latest checkpoint before where it looks (replay/checkpoint.h), or
+ * from the start, with gdb's breakpoints and watchpoints in place, as
+ * deterministic as the first time.
  *
  * bc: a search pass replays up to the current stop and notes every stop
  * that qualifies (gdb's breakpoints, watchpoint triggers, signals) with
- * its exact position; a goto pass then replays to the last of them.  A
+ * its exact position; a goto pass then replays to the last of them.  When
+ * none qualifies after the checkpoint it started from, the stretch before
+ * that checkpoint is searched the same way, back to the start.  A
  * watchpoint is reported before the write, as gdb expects going
  * backwards: a counting pass steps from the trigger before it to find the
  * writing instruction.  bs: a counting pass single-steps the thread from
@@ -24,6 +27,7 @@
 #include "arch/hw_breakpoint.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
+#include "replay/checkpoint.h"
 #include "replay/debugger.h"
 #include "replay/replayer.h"
 
@@ -118,13 +122,35 @@ static uint64_t points_signature(struct debugger *d)
     return h;
 }
 
+/* A pass replays from the latest checkpoint before its goal (a search:
+ * before the goal's event, so that the stretch it searches is not empty),
+ * or from the beginning. */
 static noreturn void start_pass(struct replayer *rp, enum debug_mode mode)
 {
     struct debugger *d = rp->dbg;
     d->mode = mode;
     d->base_reached = false;
     d->steps_left = d->steps_done = 0;
-    replay_restart();
+    uint64_t last = d->goal.event_no;
+    if (mode == MODE_SEARCH && d->goal.kind == POS_BEFORE_EVENT)
+        last--;
+    struct replay_checkpoint *cp = checkpoint_latest(last);
+    if (cp && cp->event_no <= d->start.event_no)
+        cp = NULL; /* the history gdb sees begins after it */
+    if (mode == MODE_SEARCH)
+        d->cands_from = cp ? cp->event_no : 0;
+    replay_restart_from(cp);
+}
+
+/* Nothing qualifies between cands_from and the goal: the stretch of
+ * history before it is searched. */
+static noreturn void search_before(struct replayer *rp, uint64_t event_no)
+{
+    struct debugger *d = rp->dbg;
+    d->goal = (struct position){.kind = POS_BEFORE_EVENT, .event_no = event_no, .tid = d->cur.tid};
+    d->ncands = 0;
+    d->cands_sig = points_signature(d);
+    start_pass(rp, MODE_SEARCH);
 }
 
 /* Goes to the place where history begins. */
@@ -184,6 +210,8 @@ void reverse_begin(struct replayer *rp, enum gdb_resume_kind kind)
         if (d->ncands && d->cands_sig == points_signature(d))
             for (int i = 0; i < d->ncands; i++)
                 if (same_position(&d->cands[i].pos, &c)) {
+                    if (i == 0 && d->cands_from)
+                        search_before(rp, d->cands_from);
                     if (i == 0)
                         goto_start(rp);
                     goto_candidate(rp, &d->cands[i - 1]);
@@ -283,6 +311,8 @@ static bool arrived(struct replayer *rp, struct gdb_stop *st, struct position *p
 {
     struct debugger *d = rp->dbg;
     if (d->mode == MODE_SEARCH) {
+        if (!d->ncands && d->cands_from)
+            search_before(rp, d->cands_from);
         if (!d->ncands)
             goto_start(rp);
         goto_candidate(rp, &d->cands[d->ncands - 1]);

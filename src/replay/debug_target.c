@@ -17,6 +17,7 @@
 
 #include "arch/tracee_mem.h"
 #include "common/die.h"
+#include "replay/checkpoint.h"
 #include "replay/debugger.h"
 #include "replay/replayer.h"
 
@@ -216,6 +217,7 @@ static int rr_command(void *ctx, const char *name, pid_t tid, const char *args, 
         struct checkpoint *c = &d->checkpoints[d->ncheckpoints++];
         c->id = ++d->next_checkpoint;
         c->pos = d->cur;
+        c->kept = checkpoint_pin(c->pos.event_no);
         snprintf(c->where, sizeof c->where, "%s", args);
         snprintf(out, outlen, "Checkpoint %d at %s\n", c->id, c->where);
     } else if (!strcmp(name, "delete checkpoint")) {
@@ -226,6 +228,7 @@ static int rr_command(void *ctx, const char *name, pid_t tid, const char *args, 
         if (i == d->ncheckpoints) {
             snprintf(out, outlen, "No checkpoint %s.\n", args);
         } else {
+            checkpoint_unpin(d->checkpoints[i].kept);
             memmove(&d->checkpoints[i], &d->checkpoints[i + 1],
                     (d->ncheckpoints - i - 1) * sizeof *d->checkpoints);
             d->ncheckpoints--;

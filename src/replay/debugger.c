@@ -103,14 +103,13 @@ static void restart_at(struct replayer *rp, const char *arg)
 /* A new start of the replay: gdb's breakpoints went with the old tasks;
  * gdb, if still connected, hears from us at the first stop (its `run`
  * waits for that answer). */
-void debugger_restarted(struct replayer *rp)
+/* The tasks are new: gdb's breakpoints and watchpoints went with the old
+ * ones, but stay gdb's (a reverse pass needs them; after `run` gdb resets
+ * them). */
+static void new_tasks(struct debugger *d)
 {
-    struct debugger *d = rp->dbg;
-    d->active = d->done = d->end_reported = d->exited = false;
-    d->rec_pid = 0;
+    d->done = d->end_reported = d->exited = false;
     d->step_tid = 0;
-    /* Breakpoints and watchpoints stay gdb's: activation puts them in the
-     * new tasks (a reverse pass needs them; after `run` gdb resets them). */
     for (int i = 0; i < d->nbps; i++)
         d->bps[i].pid = 0;
     for (int i = 0; i < d->nhwfds; i++)
@@ -118,7 +117,26 @@ void debugger_restarted(struct replayer *rp)
     d->nhwfds = 0;
     d->stretch_event = 0;
     debug_overlay_discard(d);
+}
+
+void debugger_restarted(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    new_tasks(d);
+    d->active = false; /* activation puts the points in */
+    d->rec_pid = 0;
     rp->dbg_exe[0] = 0;
+}
+
+void debugger_restored(struct replayer *rp)
+{
+    struct debugger *d = rp->dbg;
+    new_tasks(d);
+    d->active = true;
+    debug_reinsert_bps(rp);
+    for (struct ptask *t = rp->tasks; t; t = t->next)
+        if (t->rec_tgid == d->rec_pid)
+            debug_arm_thread(rp, t);
 }
 
 static struct position pos_here(struct replayer *rp, struct ptask *t, enum pos_kind kind)

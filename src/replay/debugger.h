@@ -127,6 +127,7 @@ struct debugger {
     struct candidate *cands;    /* MODE_SEARCH: every qualifying stop, in order */
     int ncands, cands_cap;
     uint64_t cands_sig;         /* the breakpoint set they were found with */
+    uint64_t cands_from;        /* the checkpoint's event the search began at (0: the start) */
     uint64_t stretch_event;     /* per-stretch hit counts: event, then */
     struct { uint64_t addr; uint64_t n; } *hits;
     int nhits, hits_cap;
@@ -134,6 +135,7 @@ struct debugger {
     struct checkpoint {         /* gdb's `checkpoint`: a position to come back to */
         int id;
         struct position pos;
+        uint64_t kept;          /* the fork checkpoint kept for it (its event) */
         char where[160];
     } *checkpoints;
     int ncheckpoints, next_checkpoint;
@@ -145,6 +147,9 @@ struct debugger {
 struct debugger *debugger_new(const struct replay_options *opt);
 /* The replay starts (again) from the beginning. */
 void debugger_restarted(struct replayer *rp);
+/* The replay was restored from a checkpoint (taken while debugging):
+ * gdb's breakpoints and watchpoints go into the copy. */
+void debugger_restored(struct replayer *rp);
 /* Before replaying ev: starts debugging when its moment has come;
  * reports gdb's interrupt and the debugged process's end. */
 void debugger_before_event(struct replayer *rp, const struct event *ev);
@@ -200,7 +205,7 @@ void debug_retry_pending_bps(struct replayer *rp);
 bool debug_point_is_gdbs(struct debugger *d, int i);
 void debug_drop_internal_points(struct replayer *rp);
 
-/* debug_reverse.c: reverse execution by replaying from the start. */
+/* debug_reverse.c: reverse execution by replaying from a checkpoint. */
 bool debugger_searching(const struct debugger *d);
 /* A stop at pos: true when a pass took it (d->req is set: run on). */
 bool reverse_pass_stop(struct replayer *rp, struct gdb_stop *st, const struct position *pos);

@@ -22,6 +22,7 @@
 #include "arch/tracee_mem.h"
 #include "arch/vdso.h"
 #include "common/die.h"
+#include "replay/checkpoint.h"
 #include "replay/debugger.h"
 #include "trace/event_reader.h"
 #include "trace/tracedir.h"
@@ -30,6 +31,8 @@
 
 static struct replayer *active;
 
+static char *kept_exec_dir; /* for the whole replay: checkpoints run there */
+
 static void kill_tracees(void)
 {
     if (!active)
@@ -37,6 +40,7 @@ static void kill_tracees(void)
     for (struct ptask *t = active->tasks; t; t = t->next)
         kill(t->tid, SIGKILL);
     exec_dir_remove(active);
+    kept_exec_dir = NULL;
     active = NULL;
 }
 
@@ -70,29 +74,41 @@ static void ptask_remove(struct replayer *rp, struct ptask *t);
 static jmp_buf restart_point;
 static struct debugger *kept_debugger; /* survives a restart, with gdb's connection */
 
+static const struct replay_checkpoint *restore_from; /* where the next start begins */
+
+/* Kills the replayed tasks (not the checkpoints) and forgets them. */
+static void end_tasks(struct replayer *rp)
+{
+    for (struct ptask *t = rp->tasks; t; t = t->next)
+        kill(t->tid, SIGKILL);
+    /* Threads first: a leader's end is reported once they are reaped. */
+    for (int leaders = 0; leaders < 2; leaders++)
+        for (struct ptask *t = rp->tasks; t; t = t->next)
+            if ((t->tid == t->tgid) == leaders)
+                while (waitpid(t->tid, NULL, __WALL) < 0 && errno == EINTR)
+                    ;
+    /* Their orphans; the checkpoints, stopped, have nothing to report. */
+    while (waitpid(-1, NULL, __WALL | WNOHANG) > 0)
+        ;
+    while (rp->tasks)
+        ptask_remove(rp, rp->tasks);
+    event_reader_close(rp->reader);
+    file_cache_free(rp->files);
+    free(rp->stashed);
+}
+
+noreturn void replay_restart_from(const struct replay_checkpoint *cp)
+{
+    if (active)
+        end_tasks(active);
+    active = NULL;
+    restore_from = cp;
+    longjmp(restart_point, 1);
+}
+
 noreturn void replay_restart(void)
 {
-    struct replayer *rp = active;
-    if (rp) {
-        for (struct ptask *t = rp->tasks; t; t = t->next)
-            kill(t->tid, SIGKILL);
-        /* Threads first: a leader's end is reported once they are reaped. */
-        for (int leaders = 0; leaders < 2; leaders++)
-            for (struct ptask *t = rp->tasks; t; t = t->next)
-                if ((t->tid == t->tgid) == leaders)
-                    while (waitpid(t->tid, NULL, __WALL) < 0 && errno == EINTR)
-                        ;
-        while (waitpid(-1, NULL, __WALL | WNOHANG) > 0) /* their orphans */
-            ;
-        exec_dir_remove(rp);
-        while (rp->tasks)
-            ptask_remove(rp, rp->tasks);
-        event_reader_close(rp->reader);
-        file_cache_free(rp->files);
-        free(rp->stashed);
-        active = NULL;
-    }
-    longjmp(restart_point, 1);
+    replay_restart_from(NULL);
 }
 
 static struct ptask *ptask_add(struct replayer *rp, pid_t rec_tid, pid_t rec_tgid, pid_t tid,
@@ -649,17 +665,82 @@ static char **string_vector(const char *strings, uint32_t len, uint32_t first, u
     return v;
 }
 
+/* A running copy of checkpoint cp takes the replay's place; ev is the
+ * event the replay stood before, read again. */
+static bool restore(struct replayer *rp, const struct replay_checkpoint *cp, struct event *ev)
+{
+    struct ptask task;
+    if (!checkpoint_spawn(cp, &task))
+        return false;
+    for (;;) {
+        if (!next_event(rp, ev))
+            die("%s: the trace ends before event %llu, where a checkpoint was taken", rp->dir,
+                (unsigned long long)cp->event_no);
+        if (rp->reader->count == cp->event_no)
+            break;
+    }
+    struct ptask *t = ptask_add(rp, task.rec_tid, task.rec_tgid, task.tid, task.tgid);
+    task.next = NULL;
+    *t = task;
+    rp->event_no = cp->event_no;
+    rp->ev = ev;
+    snprintf(rp->dbg_exe, sizeof rp->dbg_exe, "%s", cp->exe);
+    debug("restored the checkpoint before event %llu: process %d", (unsigned long long)cp->event_no,
+          t->tid);
+    return true;
+}
+
+/* Starts the recorded program; ev is its exec. */
+static void spawn_program(struct replayer *rp, const struct event *init, const char *strings,
+                          struct event *ev)
+{
+    const struct ev_init *in = &init->u.init;
+    const char *exe = event_string(strings, init->strings_len, 0);
+    if (!next_event(rp, ev) || ev->type != EV_EXEC)
+        die("%s: the trace does not start with the program's exec", rp->dir);
+    rp->ev = ev;
+    char *link = exec_link_create(rp, strlen(exe), ev);
+    char **argv = string_vector(strings, init->strings_len, 2, in->argc);
+    char **envp = string_vector(strings, init->strings_len, 2 + in->argc, in->envc);
+    struct spawn_spec spec = {
+        .exe = link ? link : exe,
+        .cwd = rp->exec_dir,
+        .argv = argv,
+        .envp = envp,
+        .no_core = true,
+    };
+    rp->event_no = 2;
+    pid_t root = tracee_spawn(&spec);
+    exec_link_remove(rp, link);
+    free(argv);
+    free(envp);
+    struct ptask *t0 = ptask_add(rp, init->tid, init->tid, root, root);
+    apply_exec(rp, t0, ev);
+    set_comm(t0, exe);
+    if (rp->dbg) {
+        debugger_restarted(rp);
+        debugger_exec(rp, t0, event_string(ev->strings, ev->strings_len, 0));
+    }
+}
+
 int replay_run(const struct replay_options *opt)
 {
     static struct replayer rep;
     struct replayer *rp = &rep;
-    /* gdb's `run` (and -k after gdb left) come back here, from the start. */
+    /* gdb's `run` (and -k after gdb left) come back here, from the start,
+     * and reverse passes, from a checkpoint. */
     setjmp(restart_point);
     memset(rp, 0, sizeof *rp);
     rp->reader = event_reader_open(opt->trace);
     rp->dir = rp->reader->dir;
     rp->quiet = opt->quiet || debugger_searching(kept_debugger);
     rp->files = file_cache_new(rp->dir);
+    rp->mark_stdio = opt->mark_stdio;
+    if (!kept_exec_dir) {
+        exec_dir_create(rp);
+        kept_exec_dir = rp->exec_dir;
+    }
+    rp->exec_dir = kept_exec_dir;
 
     struct event init, ev;
     if (!next_event(rp, &init) || init.type != EV_INIT)
@@ -667,45 +748,38 @@ int replay_run(const struct replay_options *opt)
     /* init's strings point into the reader's buffer: copy them. */
     char *strings = xmalloc(init.strings_len);
     memcpy(strings, init.strings, init.strings_len);
-    const struct ev_init *in = &init.u.init;
-    const char *exe = event_string(strings, init.strings_len, 0);
-    if (!next_event(rp, &ev) || ev.type != EV_EXEC)
-        die("%s: the trace does not start with the program's exec", rp->dir);
-    rp->ev = &ev;
-    exec_dir_create(rp);
-    char *link = exec_link_create(rp, strlen(exe), &ev);
-    struct spawn_spec spec = {
-        .exe = link ? link : exe,
-        .cwd = rp->exec_dir,
-        .argv = string_vector(strings, init.strings_len, 2, in->argc),
-        .envp = string_vector(strings, init.strings_len, 2 + in->argc, in->envc),
-        .no_core = true,
-    };
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     active = rp;
     die_hook = kill_tracees;
-    rp->event_no = 2;
-    pid_t root = tracee_spawn(&spec);
-    exec_link_remove(rp, link);
-    struct ptask *t0 = ptask_add(rp, init.tid, init.tid, root, root);
-    apply_exec(rp, t0, &ev);
-    set_comm(t0, exe);
-    rp->mark_stdio = opt->mark_stdio;
     if (!opt->autopilot) {
         if (!kept_debugger)
             kept_debugger = debugger_new(opt);
         rp->dbg = kept_debugger;
-        debugger_restarted(rp);
-        debugger_exec(rp, t0, event_string(ev.strings, ev.strings_len, 0));
+    }
+    const struct replay_checkpoint *from = restore_from;
+    restore_from = NULL;
+    bool have_event = from && restore(rp, from, &ev);
+    if (have_event) {
+        debugger_restored(rp);
+    } else {
+        if (from) { /* the copy failed: from the beginning, then */
+            event_reader_close(rp->reader);
+            rp->reader = event_reader_open(opt->trace);
+            next_event(rp, &init);
+        }
+        spawn_program(rp, &init, strings, &ev);
+        rp->event_no = 3;
     }
 
     bool complete = true;
-    for (rp->event_no = 3;; rp->event_no++) {
-        if (!next_event(rp, &ev)) {
+    for (;; rp->event_no++) {
+        if (!have_event && !next_event(rp, &ev)) {
             complete = rp->tasks == NULL;
             break;
         }
+        have_event = false;
         rp->ev = &ev;
+        checkpoint_maybe_take(rp, &ev);
         debugger_before_event(rp, &ev);
         replay_event(rp, &ev);
         if (ev.type == EV_TASK_EXIT)
@@ -722,9 +796,8 @@ int replay_run(const struct replay_options *opt)
     die_hook = NULL;
     active = NULL;
     exec_dir_remove(rp);
+    kept_exec_dir = NULL;
     event_reader_close(rp->reader);
     free(strings);
-    free((void *)spec.argv);
-    free((void *)spec.envp);
     return 0;
 }

@@ -107,6 +107,10 @@ noreturn void replay_abandon(int code);
 /* Kills the tasks and starts this replay again from the beginning, the
  * debugger kept (gdb's `run`, or -k after gdb left). */
 noreturn void replay_restart(void);
+/* The same, from checkpoint cp (replay/checkpoint.h), or the beginning
+ * when cp is NULL. */
+struct replay_checkpoint;
+noreturn void replay_restart_from(const struct replay_checkpoint *cp);
 
 /* waitpid for tid, or the status already collected for it. */
 int replay_wait(struct replayer *rp, pid_t tid);

@@ -134,6 +134,30 @@ void tracee_forget(pid_t tid)
         }
 }
 
+static void put_byte(pid_t tid, uint64_t addr, uint8_t b);
+
+bool tracee_stop_of(pid_t tid, int *last, int *led_here)
+{
+    struct thread *th = thread_of(tid);
+    *last = th->last;
+    *led_here = th->led_here;
+    return !th->stashed && th->report_fd < 0;
+}
+
+void tracee_adopt(pid_t tid, pid_t tgid, int status)
+{
+    struct thread *th = thread_of(tid);
+    th->tgid = tgid;
+    th->last = status;
+}
+
+void soft_bp_clean_copy(pid_t tgid, pid_t copy)
+{
+    for (size_t i = 0; i < nsites; i++)
+        if (sites[i].tgid == tgid)
+            put_byte(copy, sites[i].addr, sites[i].orig);
+}
+
 static struct site *planted_at(uint64_t addr)
 {
     for (size_t i = 0; i < nplanted; i++)

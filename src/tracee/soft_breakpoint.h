@@ -13,6 +13,7 @@
  * tracee goes through it, and every resume through tracee_resume, which
  * remembers how the thread was resumed to resume it the same way. */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -37,3 +38,10 @@ uint64_t tracee_watch_steps(void);
 pid_t tracee_tgid(pid_t tid);
 /* A thread that is gone: forget how it was resumed. */
 void tracee_forget(pid_t tid);
+/* How tid stands: its last stop and the request that led there (-1: not
+ * known); false when a stop or a trigger is still to be reported. */
+bool tracee_stop_of(pid_t tid, int *last, int *led_here);
+/* tid, of thread group tgid, was waited for elsewhere: status is its stop. */
+void tracee_adopt(pid_t tid, pid_t tgid, int status);
+/* copy is a fork of tgid's address space: the int3s planted in tgid go. */
+void soft_bp_clean_copy(pid_t tgid, pid_t copy);

@@ -222,6 +222,14 @@ static int lift(struct space *s, struct stop_session *ss, uint64_t only, int *ot
     return SESSION_OK;
 }
 
+int watch_pages_lift_all(struct stop_session *ss, pid_t tgid, int *other)
+{
+    struct space *s = space_of(tgid);
+    if (!s || !any_on(s))
+        return SESSION_OK;
+    return lift(s, ss, 0, other);
+}
+
 /* Whether the resume can make the kernel write the address space before
  * user code runs or with nothing stopping in between: a syscall executed
  * (from its entry stop, or within PTRACE_CONT or a single-step over it),

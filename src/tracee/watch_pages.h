@@ -45,6 +45,11 @@ int watch_pages_fault(pid_t tid, pid_t tgid, uint64_t addr, bool (*step)(pid_t, 
  * private mapping, whose protection can be changed (an access watchpoint
  * needs that: a read is seen only by a fault). */
 bool watch_pages_can_protect(pid_t tid, uint64_t addr, int len);
+/* In a session at a thread of tgid: every page gets its permissions
+ * back (until the next watch_pages_prepare), e.g. for a copy of the
+ * address space. */
+struct stop_session;
+int watch_pages_lift_all(struct stop_session *ss, pid_t tgid, int *other);
 /* The watches of tgid changed. */
 void watch_pages_changed(pid_t tgid);
 /* tgid's address space is gone (exec, end): its protections with it. */

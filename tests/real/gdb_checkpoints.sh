@@ -1,0 +1,65 @@
+#!/bin/sh
+# Reverse execution from the replay's checkpoints (forked copies of the
+# replayed process): a watchpoint walked back through five writes across
+# 20,000 syscalls, a conditional breakpoint reached backwards, gdb's
+# checkpoint/restart; the same answers without checkpoints
+# (--checkpoint-memory=0), and with a budget that drops most of them.
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/tests/gdb/lib-gdb.sh"
+"$REWIND" gdbinit >"$WORK/gdbinit" || fail "rewind gdbinit"
+build_debuggee culprit_walk
+(cd "$WORK" && $CLEAN_ENV "$REWIND" record -o "$WORK/t" "$WORK/culprit_walk" </dev/null \
+    >"$WORK/rec.out" 2>&1) || { show "$WORK/rec.out"; fail "record failed"; }
+
+session() { # NAME [replay options]
+    name=$1
+    shift
+    REWIND_DEBUG=1 serve "$WORK/t" "$@"
+    # The breakpoint in mark is in the process while checkpoints are
+    # taken: a copy holding its int3 would trap once restored.
+    (cd "$WORK" && timeout -k 5 300 $CLEAN_ENV gdb -batch -nx -l 10000 -x "$WORK/gdbinit" \
+        -ex 'set sysroot /' -ex "target extended-remote 127.0.0.1:$PORT" \
+        -ex 'break mark if i == 19000' -ex continue -ex checkpoint -ex delete \
+        -ex 'break 24' -ex continue -ex 'watch culprit' \
+        -ex reverse-continue -ex 'print i' -ex reverse-continue -ex 'print i' \
+        -ex reverse-continue -ex 'print i' -ex reverse-continue -ex 'print i' \
+        -ex reverse-continue -ex 'print i' -ex 'print culprit' -ex reverse-continue \
+        -ex delete -ex 'break mark if i == 4000' -ex 'break 24' -ex continue -ex 'print i' \
+        -ex continue -ex reverse-continue -ex 'print i' -ex delete -ex 'restart 1' -ex 'print i' \
+        -ex 'print marks' \
+        -ex kill "$WORK/culprit_walk" </dev/null >"$WORK/$name.out" 2>&1)
+    wait "$SERVE_PID" || { show "$SERVE_ERR"; fail "$name: the served replay failed"; }
+    cp "$SERVE_ERR" "$WORK/$name.log"
+    OUT=$WORK/$name.out
+    # Each write, newest first, is shown before it happens.
+    n=1
+    for want in 19990 15000 9000 6000 1500; do
+        grep -q "^\\\$$n = $want\$" "$OUT" || { show "$OUT"; fail "$name: reverse-continue $n did not stop at the write of iteration $want"; }
+        n=$((n + 1))
+    done
+    grep -q '^\$6 = 0$' "$OUT" || { show "$OUT"; fail "$name: culprit before its first write"; }
+    grep -q 'No more reverse-execution history' "$OUT" ||
+        { show "$OUT"; fail "$name: reverse-continue before the first write did not reach the start"; }
+    grep -q '^\$7 = 4000$' "$OUT" || { show "$OUT"; fail "$name: continue to mark(4000)"; }
+    grep -q '^\$8 = 4000$' "$OUT" ||
+        { show "$OUT"; fail "$name: reverse-continue to mark(4000) from after it"; }
+    grep -q '^\$9 = 19000$' "$OUT" || { show "$OUT"; fail "$name: restart 1 did not return to mark(19000)"; }
+    grep -q '^\$10 = 171000$' "$OUT" || { show "$OUT"; fail "$name: marks at mark(19000)"; }
+}
+
+restored() { grep -c 'restored the checkpoint' "$WORK/$1.log"; }
+
+session forked
+[ "$(restored forked)" -ge 5 ] ||
+    { show "$WORK/forked.log"; fail "the reverse passes did not start from checkpoints"; }
+taken=$(grep -c ': checkpoint before event [0-9]*: process' "$WORK/forked.log")
+[ "$taken" -ge 20 ] || fail "only $taken checkpoints taken over 40,000 events"
+
+session none --checkpoint-memory=0
+[ "$(restored none)" -eq 0 ] || fail "--checkpoint-memory=0 still restored checkpoints"
+
+session budget --checkpoint-memory=1
+grep -q 'dropped' "$WORK/budget.log" || fail "a budget of 1 MiB dropped no checkpoint"
+[ "$(restored budget)" -ge 1 ] || fail "with a small budget no checkpoint was used"
+
+echo "checkpoints: $taken taken, $(restored forked) restores; the same answers with none and with a 1 MiB budget"
