@@ -18,10 +18,13 @@
 #include "tracee/stop_session.h"
 #include "tracee/watch_pages.h"
 
-/* A pass replays at most about this many events from its checkpoint...
- * (a checkpoint costs a fork and, later, the pages the replay writes) */
+/* Where gdb runs forward, a checkpoint every so much replay time (each
+ * costs a fork, and then a page copy wherever the replay writes a page
+ * the copy still shares) ... */
+#define FORWARD_GAP_NS 100000000ll
+/* ... and where a reverse pass replays (the next request is likely to
+ * look near it), every so many events, or so much time. */
 #define EVENT_GAP 1000
-/* ... or about this much time, for slow stretches. */
 #define TIME_GAP_NS 200000000ll
 #define MAX_CHECKPOINTS 64
 
@@ -59,11 +62,11 @@ void checkpoint_unpin(uint64_t cp_event_no)
             cps[i].pins--;
 }
 
-int checkpoint_count(uint64_t *pss_kib)
+int checkpoint_count(uint64_t *mem_kib)
 {
-    *pss_kib = 0;
+    *mem_kib = 0;
     for (int i = 0; i < ncps; i++)
-        *pss_kib += cps[i].pss_kib;
+        *mem_kib += cps[i].mem_kib;
     return ncps;
 }
 
@@ -74,26 +77,27 @@ static int64_t elapsed_ns(const struct timespec *since)
     return (now.tv_sec - since->tv_sec) * 1000000000ll + (now.tv_nsec - since->tv_nsec);
 }
 
-/* Its proportional share of the memory it shares with the replay and the
- * other copies: what it costs. */
-static uint64_t measure_pss(pid_t pid)
+/* What dropping it would give back: the pages no other process maps (the
+ * replay writes a page, and the copies keep the old one). */
+static uint64_t measure_private(pid_t pid)
 {
     char path[64], line[256];
     snprintf(path, sizeof path, "/proc/%d/smaps_rollup", pid);
     FILE *f = fopen(path, "re");
-    unsigned long long kib = 0;
+    unsigned long long kib, total = 0;
     while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "Pss: %llu kB", &kib) == 1)
-            break;
+        if (sscanf(line, "Private_Clean: %llu kB", &kib) == 1 ||
+            sscanf(line, "Private_Dirty: %llu kB", &kib) == 1)
+            total += kib;
     if (f)
         fclose(f);
-    return kib;
+    return total;
 }
 
 static void drop(int i)
 {
     debug("checkpoint before event %llu dropped (%llu KiB)", (unsigned long long)cps[i].event_no,
-          (unsigned long long)cps[i].pss_kib);
+          (unsigned long long)cps[i].mem_kib);
     kill(cps[i].pid, SIGKILL);
     while (waitpid(cps[i].pid, NULL, __WALL) < 0 && errno == EINTR)
         ;
@@ -104,28 +108,31 @@ static void drop(int i)
 }
 
 /* Over the budget: the checkpoint whose loss leaves the shortest stretch
- * without one goes, the oldest and newest last (gaps grow evenly). */
-static void keep_to_budget(void)
+ * without one goes, the oldest and newest last (gaps grow evenly); the
+ * one just taken (at index `taken`) stays. */
+static void keep_to_budget(int taken)
 {
     uint64_t total = 0;
     for (int i = 0; i < ncps; i++)
-        total += cps[i].pss_kib = measure_pss(cps[i].pid);
+        total += cps[i].mem_kib = measure_private(cps[i].pid);
     while (ncps && (total > budget_kib || ncps > MAX_CHECKPOINTS)) {
         int victim = -1;
         uint64_t shortest = UINT64_MAX;
         for (int i = 1; i + 1 < ncps; i++)
-            if (!cps[i].pins && cps[i + 1].event_no - cps[i - 1].event_no < shortest) {
+            if (!cps[i].pins && i != taken && cps[i + 1].event_no - cps[i - 1].event_no < shortest) {
                 shortest = cps[i + 1].event_no - cps[i - 1].event_no;
                 victim = i;
             }
         if (victim < 0)
             for (int i = 0; i < ncps && victim < 0; i++)
-                if (!cps[i].pins)
+                if (!cps[i].pins && i != taken)
                     victim = i;
         if (victim < 0)
             return;
-        total -= cps[victim].pss_kib;
+        total -= cps[victim].mem_kib;
         drop(victim);
+        if (victim < taken)
+            taken--;
     }
 }
 
@@ -144,13 +151,16 @@ static struct ptask *copyable_task(struct replayer *rp, const struct event *ev)
     return t;
 }
 
-static bool due(uint64_t event_no)
+static bool due(uint64_t event_no, bool pass)
 {
     struct replay_checkpoint *prev = checkpoint_latest(event_no);
     if (prev && prev->event_no == event_no)
         return false;
     uint64_t since = prev ? event_no - prev->event_no : event_no;
-    return since >= EVENT_GAP || (since >= 16 && elapsed_ns(&last_taken) >= TIME_GAP_NS);
+    int64_t ns = elapsed_ns(&last_taken);
+    if (!pass)
+        return since >= EVENT_GAP && ns >= FORWARD_GAP_NS;
+    return since >= EVENT_GAP || (since >= 16 && ns >= TIME_GAP_NS);
 }
 
 /* Makes the copy in a session at t's stop.  The pages watchpoints protect
@@ -181,7 +191,7 @@ static pid_t copy_task(struct ptask *t, struct replay_checkpoint *cp)
 
 void checkpoint_maybe_take(struct replayer *rp, const struct event *ev)
 {
-    if (!budget_kib || !due(rp->event_no))
+    if (!budget_kib || !rp->dbg || !due(rp->event_no, debugger_searching(rp->dbg)))
         return;
     struct ptask *t = copyable_task(rp, ev);
     if (!t || fork_copy_shares_memory(t->tid))
@@ -207,7 +217,7 @@ void checkpoint_maybe_take(struct replayer *rp, const struct event *ev)
     cps[at] = cp;
     ncps++;
     debug("checkpoint before event %llu: process %d", (unsigned long long)cp.event_no, cp.pid);
-    keep_to_budget();
+    keep_to_budget(at);
 }
 
 bool checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *task)

@@ -28,7 +28,7 @@ struct replay_checkpoint {
     regs_t regs;        /* the task's registers and signal mask */
     uint64_t mask;
     char *exe;          /* the debugged executable (rp->dbg_exe) */
-    uint64_t pss_kib;   /* its memory's share, measured last */
+    uint64_t mem_kib;   /* the memory only it holds, measured last */
     int pins;           /* gdb's checkpoints that start from it */
 };
 
@@ -47,4 +47,4 @@ void checkpoint_unpin(uint64_t cp_event_no);
  * copy's tid).  False when the copy could not be made. */
 bool checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *task);
 /* How many there are, and their memory (KiB). */
-int checkpoint_count(uint64_t *pss_kib);
+int checkpoint_count(uint64_t *mem_kib);

@@ -20,11 +20,11 @@ session() { # NAME [replay options]
     (cd "$WORK" && timeout -k 5 300 $CLEAN_ENV gdb -batch -nx -l 10000 -x "$WORK/gdbinit" \
         -ex 'set sysroot /' -ex "target extended-remote 127.0.0.1:$PORT" \
         -ex 'break mark if i == 19000' -ex continue -ex checkpoint -ex delete \
-        -ex 'break 24' -ex continue -ex 'watch culprit' \
+        -ex 'break 28' -ex continue -ex 'watch culprit' \
         -ex reverse-continue -ex 'print i' -ex reverse-continue -ex 'print i' \
         -ex reverse-continue -ex 'print i' -ex reverse-continue -ex 'print i' \
         -ex reverse-continue -ex 'print i' -ex 'print culprit' -ex reverse-continue \
-        -ex delete -ex 'break mark if i == 4000' -ex 'break 24' -ex continue -ex 'print i' \
+        -ex delete -ex 'break mark if i == 4000' -ex 'break 28' -ex continue -ex 'print i' \
         -ex continue -ex reverse-continue -ex 'print i' -ex delete -ex 'restart 1' -ex 'print i' \
         -ex 'print marks' \
         -ex kill "$WORK/culprit_walk" </dev/null >"$WORK/$name.out" 2>&1)
@@ -55,11 +55,22 @@ session forked
 taken=$(grep -c ': checkpoint before event [0-9]*: process' "$WORK/forked.log")
 [ "$taken" -ge 20 ] || fail "only $taken checkpoints taken over 40,000 events"
 
-session none --checkpoint-memory=0
-[ "$(restored none)" -eq 0 ] || fail "--checkpoint-memory=0 still restored checkpoints"
-
-session budget --checkpoint-memory=1
-grep -q 'dropped' "$WORK/budget.log" || fail "a budget of 1 MiB dropped no checkpoint"
+session budget --checkpoint-memory=8
+grep -q 'dropped' "$WORK/budget.log" || fail "a budget of 8 MiB dropped no checkpoint"
 [ "$(restored budget)" -ge 1 ] || fail "with a small budget no checkpoint was used"
 
-echo "checkpoints: $taken taken, $(restored forked) restores; the same answers with none and with a 1 MiB budget"
+# Without checkpoints (slower: every pass replays from the start), the
+# last write is found as well.
+REWIND_DEBUG=1 serve "$WORK/t" --checkpoint-memory=0
+(cd "$WORK" && timeout -k 5 300 $CLEAN_ENV gdb -batch -nx -l 10000 -x "$WORK/gdbinit" \
+    -ex 'set sysroot /' -ex "target extended-remote 127.0.0.1:$PORT" -ex 'break 28' \
+    -ex continue -ex 'watch culprit' -ex reverse-continue -ex 'print i' -ex kill \
+    "$WORK/culprit_walk" </dev/null >"$WORK/none.out" 2>&1)
+wait "$SERVE_PID" || { show "$SERVE_ERR"; fail "none: the served replay failed"; }
+cp "$SERVE_ERR" "$WORK/none.log"
+grep -q '^\$1 = 19990$' "$WORK/none.out" || { show "$WORK/none.out"; fail "none: the last write"; }
+[ "$(restored none)" -eq 0 ] || fail "--checkpoint-memory=0 still restored checkpoints"
+grep -q ': checkpoint before event [0-9]*: process' "$WORK/none.log" &&
+    fail "--checkpoint-memory=0 still took checkpoints"
+
+echo "checkpoints: $taken taken, $(restored forked) restores; the same answers with an 8 MiB budget"
