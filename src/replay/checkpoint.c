@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -103,6 +104,7 @@ static void drop(int i)
         ;
     tracee_forget(cps[i].pid);
     free(cps[i].exe);
+    free(cps[i].threads);
     memmove(&cps[i], &cps[i + 1], (ncps - i - 1) * sizeof *cps);
     ncps--;
 }
@@ -136,19 +138,39 @@ static void keep_to_budget(int taken)
     }
 }
 
-/* The replay stands where a copy can be taken: one single-threaded
- * process, the debugged one, its thread in user code with nothing under
- * way. */
-static struct ptask *copyable_task(struct replayer *rp, const struct event *ev)
+/* A thread is copyable at a stop in user code or at a syscall's entry,
+ * with nothing else under way. */
+static bool copyable_thread(const struct ptask *t)
 {
-    struct ptask *t = rp->tasks;
+    int last, led_here;
+    if (t->pending_sig || t->mask_after_delivery || t->fresh ||
+        !tracee_stop_of(t->tid, &last, &led_here) || !WIFSTOPPED(last) || (last >> 16))
+        return false;
+    if (t->where == PT_STOPPED)
+        return !t->interrupted_syscall;
+    return t->where == PT_EMULATED || t->where == PT_AT_ENTRY;
+}
+
+/* The replay stands where a copy can be taken: one process, the debugged
+ * one, with its leader; ev's thread about to run user code to a syscall.
+ * Returns the leader. */
+static struct ptask *copyable_process(struct replayer *rp, const struct event *ev, int *nthreads)
+{
     struct debugger *d = rp->dbg;
-    if (!t || t->next || !d || !d->active || d->done || t->rec_tgid != d->rec_pid ||
-        ev->type != EV_SYSCALL_ENTER || ev->tid != t->rec_tid || t->where != PT_STOPPED ||
-        t->pending_sig || t->interrupted_syscall || t->mask_after_delivery || t->fresh ||
-        rp->nstashed)
+    struct ptask *leader = NULL;
+    if (!d || !d->active || d->done || ev->type != EV_SYSCALL_ENTER || rp->nstashed)
         return NULL;
-    return t;
+    *nthreads = 0;
+    for (struct ptask *t = rp->tasks; t; t = t->next) {
+        if (t->rec_tgid != d->rec_pid || !copyable_thread(t))
+            return NULL;
+        if (t->rec_tid == ev->tid && t->where != PT_STOPPED)
+            return NULL;
+        if (t->tid == t->tgid)
+            leader = t;
+        ++*nthreads;
+    }
+    return leader;
 }
 
 static bool due(uint64_t event_no, bool pass)
@@ -163,14 +185,13 @@ static bool due(uint64_t event_no, bool pass)
     return since >= EVENT_GAP || (since >= 16 && ns >= TIME_GAP_NS);
 }
 
-/* Makes the copy in a session at t's stop.  The pages watchpoints protect
- * get their permissions back first (the next resume protects them again):
- * the copy must hold the program's own. */
-static pid_t copy_task(struct ptask *t, struct replay_checkpoint *cp)
+/* Makes the copy in a session at the leader's stop.  The pages
+ * watchpoints protect get their permissions back first (the next resume
+ * protects them again): the copy must hold the program's own. */
+static pid_t copy_process(struct ptask *t, struct replay_checkpoint *cp)
 {
     int last, led_here, other, st = 0;
-    if (!tracee_stop_of(t->tid, &last, &led_here))
-        return 0;
+    tracee_stop_of(t->tid, &last, &led_here);
     cp->insn = stop_session_syscall_insn(t->tid);
     struct stop_session ss;
     if (!cp->insn || stop_session_begin(&ss, t->tid, last, led_here, 0, &other) != SESSION_OK)
@@ -184,29 +205,49 @@ static pid_t copy_task(struct ptask *t, struct replay_checkpoint *cp)
     if (rc != SESSION_OK)
         die("cannot make a checkpoint of thread %d: it stopped unexpectedly (status 0x%x)", t->tid,
             other);
-    cp->regs = ss.saved;
-    cp->mask = ss.mask;
     return copy;
+}
+
+/* What a thread's copy is to be given: its registers and signal mask (as
+ * at its stop: at a syscall's entry, the registers of that stop), and how
+ * it got there. */
+static bool note_thread(struct ptask *t, struct cp_thread *ct)
+{
+    int last;
+    ct->task = *t;
+    ct->task.next = NULL;
+    tracee_stop_of(t->tid, &last, &ct->request);
+    return regs_get_quiet(t->tid, &ct->regs) &&
+           ptrace(PTRACE_GETSIGMASK, t->tid, sizeof ct->mask, &ct->mask) == 0;
 }
 
 void checkpoint_maybe_take(struct replayer *rp, const struct event *ev)
 {
+    int n;
     if (!budget_kib || !rp->dbg || !due(rp->event_no, debugger_searching(rp->dbg)))
         return;
-    struct ptask *t = copyable_task(rp, ev);
-    if (!t || fork_copy_shares_memory(t->tid))
+    struct ptask *leader = copyable_process(rp, ev, &n);
+    if (!leader || fork_copy_shares_memory(leader->tid))
         return;
-    struct replay_checkpoint cp = {.event_no = rp->event_no, .task = *t};
-    cp.pid = copy_task(t, &cp);
-    if (!cp.pid)
+    struct replay_checkpoint cp = {.event_no = rp->event_no, .nthreads = n};
+    cp.threads = xcalloc(n, sizeof *cp.threads);
+    bool ok = note_thread(leader, &cp.threads[0]);
+    int k = 1;
+    for (struct ptask *t = rp->tasks; t && ok; t = t->next)
+        if (t != leader)
+            ok = note_thread(t, &cp.threads[k++]);
+    if (ok)
+        cp.pid = copy_process(leader, &cp);
+    if (!cp.pid) {
+        free(cp.threads);
         return;
+    }
     /* Its memory is the program's: gdb's int3s and the replay's go. */
     struct debugger *d = rp->dbg;
     for (int i = 0; i < d->nbps; i++)
-        if (d->bps[i].pid == t->tgid)
+        if (d->bps[i].pid == leader->tgid)
             tracee_write(cp.pid, d->bps[i].addr, &d->bps[i].orig, 1);
-    soft_bp_clean_copy(t->tgid, cp.pid);
-    cp.task.next = NULL;
+    soft_bp_clean_copy(leader->tgid, cp.pid);
     cp.exe = xstrdup(rp->dbg_exe);
     clock_gettime(CLOCK_MONOTONIC, &last_taken);
     int at = 0;
@@ -216,36 +257,110 @@ void checkpoint_maybe_take(struct replayer *rp, const struct event *ev)
     memmove(&cps[at + 1], &cps[at], (ncps - at) * sizeof *cps);
     cps[at] = cp;
     ncps++;
-    debug("checkpoint before event %llu: process %d", (unsigned long long)cp.event_no, cp.pid);
+    debug("checkpoint before event %llu: process %d (%d threads)", (unsigned long long)cp.event_no,
+          cp.pid, n);
     keep_to_budget(at);
 }
 
-bool checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *task)
+#define STOPPED_BY_SIGSTOP ((SIGSTOP << 8) | 0x7f) /* how a copy first stops */
+
+/* Runs a syscall in tid (stopped as a copy first stops); returns its
+ * result, or -1 when the thread could not run it. */
+static long run_in(pid_t tid, uint64_t insn, long nr, uint64_t a0, uint64_t a1)
+{
+    struct stop_session ss;
+    int other;
+    long rc = -1;
+    if (stop_session_begin(&ss, tid, STOPPED_BY_SIGSTOP, -1, 0, &other) != SESSION_OK)
+        return -1;
+    if (stop_session_call(&ss, insn, nr, a0, a1, 0, &rc, &other) != SESSION_OK ||
+        stop_session_end(&ss, &other) != SESSION_OK)
+        return -1;
+    return rc;
+}
+
+/* The kernel's record of the thread: the word it zeroes at the thread's
+ * exit, its signal stack (written for the call below its stack pointer,
+ * and the bytes there put back). */
+static bool give_kernel_state(pid_t tid, uint64_t insn, const struct ptask *t)
+{
+    if (run_in(tid, insn, SYS_set_tid_address, t->clear_child_tid, 0) < 0)
+        return false;
+    if (!t->has_altstack)
+        return true;
+    regs_t r;
+    if (!regs_get_quiet(tid, &r))
+        return false;
+    uint64_t at = (r.rsp - 512) & ~15ull;
+    stack_t keep;
+    if (tracee_read(tid, at, &keep, sizeof keep) != (ssize_t)sizeof keep ||
+        tracee_write(tid, at, &t->altstack, sizeof t->altstack) != (ssize_t)sizeof keep)
+        return false;
+    long rc = run_in(tid, insn, SYS_sigaltstack, at, 0);
+    tracee_write(tid, at, &keep, sizeof keep);
+    return rc == 0;
+}
+
+/* Leaves the new thread as its original stood: its registers and mask,
+ * and at a syscall's entry, entered again the way it was. */
+static bool give_stop(pid_t tid, const struct cp_thread *ct, int *status, int *request)
+{
+    *request = -1;
+    *status = STOPPED_BY_SIGSTOP;
+    if (ptrace(PTRACE_SETSIGMASK, tid, sizeof ct->mask, &ct->mask) < 0)
+        return false;
+    if (ct->task.where == PT_STOPPED)
+        return ptrace(PTRACE_SETREGS, tid, 0, &ct->regs) == 0;
+    regs_t r = ct->regs;
+    r.rip -= 2;
+    r.rax = r.orig_rax;
+    *request = ct->task.where == PT_EMULATED ? PTRACE_SYSEMU : PTRACE_SYSCALL;
+    if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 || ptrace(*request, tid, 0, 0) < 0)
+        return false;
+    pid_t got;
+    while ((got = waitpid(tid, status, __WALL)) < 0 && errno == EINTR)
+        ;
+    return got == tid && WIFSTOPPED(*status) && WSTOPSIG(*status) == (SIGTRAP | 0x80) &&
+           ptrace(PTRACE_SETREGS, tid, 0, &ct->regs) == 0;
+}
+
+int checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *tasks)
 {
     struct stop_session ss;
     int other, st = 0;
-    pid_t copy = 0;
-    const int stopped = (SIGSTOP << 8) | 0x7f; /* how a copy first stops */
-    if (stop_session_begin(&ss, cp->pid, stopped, -1, 0, &other) != SESSION_OK)
-        return false;
-    int rc = fork_copy(&ss, cp->insn, &copy, &st, &other);
-    if (rc == SESSION_OK)
-        rc = stop_session_end(&ss, &other);
-    if (rc != SESSION_OK) {
+    pid_t copy = 0, *tids = xcalloc(cp->nthreads, sizeof *tids);
+    bool ok = stop_session_begin(&ss, cp->pid, STOPPED_BY_SIGSTOP, -1, 0, &other) == SESSION_OK;
+    if (ok) {
+        ok = fork_copy(&ss, cp->insn, &copy, &st, &other) == SESSION_OK;
+        ok = stop_session_end(&ss, &other) == SESSION_OK && ok;
+    }
+    tids[0] = copy;
+    /* The other threads: clones of the first, made before it is given
+     * its own registers. */
+    if (ok && cp->nthreads > 1 &&
+        stop_session_begin(&ss, copy, STOPPED_BY_SIGSTOP, -1, 0, &other) == SESSION_OK) {
+        for (int i = 1; i < cp->nthreads && ok; i++)
+            ok = fork_copy_thread(&ss, cp->insn, &tids[i], &st, &other) == SESSION_OK;
+        ok = stop_session_end(&ss, &other) == SESSION_OK && ok;
+    }
+    for (int i = 0; i < cp->nthreads && ok; i++)
+        ok = give_kernel_state(tids[i], cp->insn, &cp->threads[i].task);
+    for (int i = 0; i < cp->nthreads && ok; i++) {
+        int status, request;
+        ok = give_stop(tids[i], &cp->threads[i], &status, &request);
+        tracee_adopt(tids[i], copy, status, request);
+        tasks[i] = cp->threads[i].task;
+        tasks[i].tid = tids[i];
+        tasks[i].tgid = copy;
+        if (tasks[i].where == PT_STOPPED)
+            tasks[i].at_sysemu_stop = false;
+    }
+    free(tids);
+    if (!ok) {
         if (copy)
             kill(copy, SIGKILL);
-        return false;
-    }
-    if (ptrace(PTRACE_SETREGS, copy, 0, &cp->regs) < 0 ||
-        ptrace(PTRACE_SETSIGMASK, copy, sizeof cp->mask, &cp->mask) < 0) {
-        kill(copy, SIGKILL);
-        return false;
+        return 0;
     }
     clock_gettime(CLOCK_MONOTONIC, &last_taken);
-    tracee_adopt(copy, copy, st);
-    *task = cp->task;
-    task->tid = task->tgid = copy;
-    task->next = NULL;
-    task->at_sysemu_stop = false;
-    return true;
+    return cp->nthreads;
 }

@@ -6,10 +6,13 @@
  * copy of the copy runs, the trace is read again up to that event) and
  * goes on as before.
  *
- * Only a replay of one single-threaded process is copied, and only where
- * nothing is half done (its thread stands in user code, before a syscall
- * it is about to enter, with no signal on the way) and its memory has no
- * writable shared mapping (a copy would share it, not keep it).  Elsewhere
+ * Only a replay of one process is copied (its threads too: they are made
+ * again in the copy, each with its registers, signal mask, signal stack
+ * and clear_child_tid word, at a syscall's entry entered again), and only
+ * where nothing is half done (every thread in user code or at a syscall's
+ * entry, no signal on the way, the next event's thread about to run) and
+ * its memory has no writable shared mapping (a copy would share it, not
+ * keep it).  Elsewhere
  * the passes start from the latest checkpoint taken before, or from the
  * beginning. */
 #pragma once
@@ -20,13 +23,22 @@
 #include "arch/regs.h"
 #include "replay/replayer.h"
 
+/* A thread of the copied process: the replayer's record of its task,
+ * and what its copy is to be given. */
+struct cp_thread {
+    struct ptask task;
+    regs_t regs;        /* at its stop (a syscall entry's, at one) */
+    uint64_t mask;
+    int request;        /* the resume that led to that stop */
+};
+
 struct replay_checkpoint {
     uint64_t event_no;  /* the replay stood before this event */
-    pid_t pid;          /* the stopped copy */
+    pid_t pid;          /* the stopped copy (one thread: the rest are
+                           made again from threads[] at each restore) */
     uint64_t insn;      /* a syscall instruction in its vDSO */
-    struct ptask task;  /* the replayer's record of its task */
-    regs_t regs;        /* the task's registers and signal mask */
-    uint64_t mask;
+    struct cp_thread *threads; /* [0]: the leader */
+    int nthreads;
     char *exe;          /* the debugged executable (rp->dbg_exe) */
     uint64_t mem_kib;   /* the memory only it holds, measured last */
     int pins;           /* gdb's checkpoints that start from it */
@@ -43,8 +55,9 @@ struct replay_checkpoint *checkpoint_latest(uint64_t event_no);
  * event is returned, 0: none) until checkpoint_unpin of that event. */
 uint64_t checkpoint_pin(uint64_t event_no);
 void checkpoint_unpin(uint64_t cp_event_no);
-/* Starts a running copy of cp; its task record is *task (with the
- * copy's tid).  False when the copy could not be made. */
-bool checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *task);
+/* Starts a running copy of cp: its threads' task records go in
+ * tasks[0..cp->nthreads) (with the copy's tids).  Returns their number,
+ * 0 when the copy could not be made. */
+int checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *tasks);
 /* How many there are, and their memory (KiB). */
 int checkpoint_count(uint64_t *mem_kib);

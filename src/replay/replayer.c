@@ -392,6 +392,10 @@ static void put_recorded_tids(struct ptask *parent, struct ptask *child, const s
         ctid = args[2];
         ptid = args[3];
     }
+    child->clear_child_tid = c->flags & CLONE_CHILD_CLEARTID ? ctid : 0;
+    /* A thread sharing the memory starts without a signal stack. */
+    child->has_altstack = parent->has_altstack && !((c->flags & CLONE_VM) && !(c->flags & CLONE_VFORK));
+    child->altstack = parent->altstack;
     int32_t tid = c->child_tid;
     if ((c->flags & CLONE_PARENT_SETTID) && ptid)
         tracee_write(parent->tid, ptid, &tid, sizeof tid);
@@ -431,6 +435,8 @@ static void apply_exec(struct replayer *rp, struct ptask *t, const struct event 
 {
     regs_t now;
     check_regs(rp, t->tid, &ev->u.exec.regs, &now);
+    t->clear_child_tid = 0;
+    t->has_altstack = false;
     exec_interp_restore(rp, t);
     if (tracee_write(t->tid, ev->u.exec.stack_addr, ev->stack, ev->u.exec.stack_len) < 0)
         divergence(rp, "cannot restore the initial stack");
@@ -669,9 +675,12 @@ static char **string_vector(const char *strings, uint32_t len, uint32_t first, u
  * event the replay stood before, read again. */
 static bool restore(struct replayer *rp, const struct replay_checkpoint *cp, struct event *ev)
 {
-    struct ptask task;
-    if (!checkpoint_spawn(cp, &task))
+    struct ptask *tasks = xcalloc(cp->nthreads, sizeof *tasks);
+    int n = checkpoint_spawn(cp, tasks);
+    if (!n) {
+        free(tasks);
         return false;
+    }
     for (;;) {
         if (!next_event(rp, ev))
             die("%s: the trace ends before event %llu, where a checkpoint was taken", rp->dir,
@@ -679,14 +688,18 @@ static bool restore(struct replayer *rp, const struct replay_checkpoint *cp, str
         if (rp->reader->count == cp->event_no)
             break;
     }
-    struct ptask *t = ptask_add(rp, task.rec_tid, task.rec_tgid, task.tid, task.tgid);
-    task.next = NULL;
-    *t = task;
+    for (int i = 0; i < n; i++) {
+        struct ptask *t = ptask_add(rp, tasks[i].rec_tid, tasks[i].rec_tgid, tasks[i].tid,
+                                    tasks[i].tgid);
+        *t = tasks[i];
+        t->next = NULL;
+    }
+    free(tasks);
     rp->event_no = cp->event_no;
     rp->ev = ev;
     snprintf(rp->dbg_exe, sizeof rp->dbg_exe, "%s", cp->exe);
     debug("restored the checkpoint before event %llu: process %d", (unsigned long long)cp->event_no,
-          t->tid);
+          rp->tasks->tgid);
     return true;
 }
 

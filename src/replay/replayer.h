@@ -3,6 +3,7 @@
  * the address space or the task tree, which are executed and forced to
  * their recorded outcome.  Registers are compared at every event. */
 #pragma once
+#include <signal.h>
 #include <stdbool.h>
 #include <stdnoreturn.h>
 #include <stdint.h>
@@ -60,6 +61,12 @@ struct ptask {
                                   an interrupted result (EINTR, ERESTART*) */
     bool mask_after_delivery;  /* pending_sig interrupted a masked wait: */
     uint64_t saved_mask;       /* ... the mask to restore after it */
+    /* What the kernel keeps for the thread that a copy (a checkpoint)
+     * must be given again: the word it zeroes at its exit, its signal
+     * stack. */
+    uint64_t clear_child_tid;
+    bool has_altstack;
+    stack_t altstack;
     struct ptask *next;
 };
 

@@ -156,6 +156,21 @@ int64_t replay_execute(struct replayer *rp, struct ptask *t, const regs_t *args)
     return now.rax;
 }
 
+/* The kernel state of t a checkpoint's copy must be given again. */
+static void note_thread_state(struct ptask *t, long nr, int64_t result)
+{
+    const regs_t *r = &t->entry_regs;
+    if (nr == SYS_set_tid_address) {
+        t->clear_child_tid = r->rdi;
+    } else if (nr == SYS_sigaltstack && result == 0 && r->rdi) {
+        stack_t ss;
+        if (tracee_read(t->tid, r->rdi, &ss, sizeof ss) == (ssize_t)sizeof ss) {
+            t->has_altstack = !(ss.ss_flags & SS_DISABLE);
+            t->altstack = ss;
+        }
+    }
+}
+
 void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct event *ev)
 {
     long nr = ev->u.exit.nr;
@@ -199,6 +214,7 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
         t->where = PT_STOPPED; /* it restored every register itself */
         return;
     }
+    note_thread_state(t, nr, result);
     finish_with_result(t, result);
     t->interrupted_syscall = result == -EINTR || (result <= -512 && result >= -516);
     if ((ev->u.exit.flags & (EXITF_ECHO_STDOUT | EXITF_ECHO_STDERR)) && !rp->quiet)

@@ -19,11 +19,12 @@ static int wait_stop(pid_t pid, int *status)
     return got == pid ? 0 : -1;
 }
 
-int fork_copy(struct stop_session *ss, uint64_t insn, pid_t *child, int *child_status, int *other)
+static int clone_in(struct stop_session *ss, uint64_t insn, uint64_t flags, int event, pid_t *child,
+                    int *child_status, int *other)
 {
     pid_t tid = ss->tid;
     regs_t r = ss->saved;
-    regs_for_syscall(&r, insn, SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0);
+    regs_for_syscall(&r, insn, SYS_clone, flags, 0, 0);
     r.r10 = r.r8 = 0; /* child_tid, tls: unused with these flags */
     *other = -1;
     if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 || ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0)
@@ -35,7 +36,7 @@ int fork_copy(struct stop_session *ss, uint64_t insn, pid_t *child, int *child_s
         return SESSION_STOPPED;
     *other = st;
     unsigned long msg = 0;
-    if (!WIFSTOPPED(st) || (st >> 16) != PTRACE_EVENT_FORK ||
+    if (!WIFSTOPPED(st) || (st >> 16) != event ||
         ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) < 0)
         return SESSION_STOPPED;
     pid_t copy = (pid_t)msg;
@@ -50,6 +51,20 @@ int fork_copy(struct stop_session *ss, uint64_t insn, pid_t *child, int *child_s
     if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP || (st >> 16))
         return SESSION_STOPPED;
     return SESSION_OK;
+}
+
+int fork_copy(struct stop_session *ss, uint64_t insn, pid_t *child, int *child_status, int *other)
+{
+    return clone_in(ss, insn, CLONE_PARENT | SIGCHLD, PTRACE_EVENT_FORK, child, child_status,
+                    other);
+}
+
+int fork_copy_thread(struct stop_session *ss, uint64_t insn, pid_t *child, int *child_status,
+                     int *other)
+{
+    return clone_in(ss, insn,
+                    CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM,
+                    PTRACE_EVENT_CLONE, child, child_status, other);
 }
 
 int fork_copy_shares_memory(pid_t tid)

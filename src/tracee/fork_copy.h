@@ -17,6 +17,10 @@
  * stop_session_call. */
 int fork_copy(struct stop_session *ss, uint64_t insn, pid_t *child, int *child_status,
               int *other);
+/* The same for a new thread of ss's thread's process, started stopped
+ * as a clone of it: the caller gives it its registers. */
+int fork_copy_thread(struct stop_session *ss, uint64_t insn, pid_t *child, int *child_status,
+                     int *other);
 /* Whether tid's address space has a writable shared mapping, which a copy
  * would share instead of copy. */
 int fork_copy_shares_memory(pid_t tid);

@@ -140,15 +140,16 @@ bool tracee_stop_of(pid_t tid, int *last, int *led_here)
 {
     struct thread *th = thread_of(tid);
     *last = th->last;
-    *led_here = th->led_here;
+    *led_here = th->request; /* the last resume: it led to this stop */
     return !th->stashed && th->report_fd < 0;
 }
 
-void tracee_adopt(pid_t tid, pid_t tgid, int status)
+void tracee_adopt(pid_t tid, pid_t tgid, int status, int request)
 {
     struct thread *th = thread_of(tid);
     th->tgid = tgid;
     th->last = status;
+    th->request = request;
 }
 
 void soft_bp_clean_copy(pid_t tgid, pid_t copy)

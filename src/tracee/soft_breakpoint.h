@@ -41,7 +41,8 @@ void tracee_forget(pid_t tid);
 /* How tid stands: its last stop and the request that led there (-1: not
  * known); false when a stop or a trigger is still to be reported. */
 bool tracee_stop_of(pid_t tid, int *last, int *led_here);
-/* tid, of thread group tgid, was waited for elsewhere: status is its stop. */
-void tracee_adopt(pid_t tid, pid_t tgid, int status);
+/* tid, of thread group tgid, was resumed with request (-1: none) and
+ * waited for elsewhere: status is its stop. */
+void tracee_adopt(pid_t tid, pid_t tgid, int status, int request);
 /* copy is a fork of tgid's address space: the int3s planted in tgid go. */
 void soft_bp_clean_copy(pid_t tgid, pid_t copy);

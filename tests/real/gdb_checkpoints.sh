@@ -73,4 +73,34 @@ grep -q '^\$1 = 19990$' "$WORK/none.out" || { show "$WORK/none.out"; fail "none:
 grep -q ': checkpoint before event [0-9]*: process' "$WORK/none.log" &&
     fail "--checkpoint-memory=0 still took checkpoints"
 
-echo "checkpoints: $taken taken, $(restored forked) restores; the same answers with an 8 MiB budget"
+# A threaded process: checkpoints copy its threads (made again in each
+# copy); walking back through the writes of two threads gives what the
+# passes from the start give.
+build_debuggee mt_walk
+(cd "$WORK" && $CLEAN_ENV "$REWIND" record -o "$WORK/mt" "$WORK/mt_walk" </dev/null \
+    >"$WORK/mt.rec.out" 2>&1) || { show "$WORK/mt.rec.out"; fail "record mt_walk failed"; }
+mt_session() { # NAME [replay options]
+    name=$1
+    shift
+    REWIND_DEBUG=1 serve "$WORK/mt" "$@"
+    (cd "$WORK" && timeout -k 5 300 $CLEAN_ENV gdb -batch -nx -l 10000 -x "$WORK/gdbinit" \
+        -ex 'set sysroot /' -ex "target extended-remote 127.0.0.1:$PORT" -ex 'break 33' \
+        -ex continue -ex 'watch culprit' -ex reverse-continue -ex 'print culprit' \
+        -ex reverse-continue -ex 'print culprit' -ex reverse-continue -ex 'print culprit' \
+        -ex reverse-continue -ex 'print culprit' -ex 'info threads' -ex kill \
+        "$WORK/mt_walk" </dev/null >"$WORK/$name.out" 2>&1)
+    wait "$SERVE_PID" || { show "$SERVE_ERR"; fail "$name: the served replay failed"; }
+    cp "$SERVE_ERR" "$WORK/$name.log"
+    grep '^\$[0-9]' "$WORK/$name.out" >"$WORK/$name.values"
+}
+mt_session mt_forked
+mt_session mt_none --checkpoint-memory=0
+[ "$(wc -l <"$WORK/mt_forked.values")" -eq 4 ] || { show "$WORK/mt_forked.out"; fail "mt: four values expected"; }
+cmp -s "$WORK/mt_forked.values" "$WORK/mt_none.values" ||
+    { show "$WORK/mt_forked.values"; show "$WORK/mt_none.values"; fail "mt: checkpoints changed the answers"; }
+grep -q 'Thread .* "mt_walk" worker' "$WORK/mt_forked.out" || { show "$WORK/mt_forked.out"; fail "mt: no worker thread"; }
+grep -q ': checkpoint before event [0-9]*: process [0-9]* (3 threads)' "$WORK/mt_forked.log" ||
+    fail "mt: no checkpoint of the three threads"
+[ "$(restored mt_forked)" -ge 1 ] || fail "mt: no pass started from a checkpoint"
+
+echo "checkpoints: $taken taken, $(restored forked) restores; the same answers with an 8 MiB budget; threads: $(restored mt_forked) restores"
