@@ -2,23 +2,41 @@
 # Reverse execution from the replay's checkpoints (forked copies of the
 # replayed process): a watchpoint walked back through five writes across
 # 20,000 syscalls, a conditional breakpoint reached backwards, gdb's
-# checkpoint/restart; the same answers without checkpoints
-# (--checkpoint-memory=0), and with a budget that drops most of them.
+# checkpoint/restart; the same answers with a budget that drops most of
+# them, and none taken with --checkpoint-memory=0; a threaded process
+# walked back as without checkpoints.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/gdb/lib-gdb.sh"
 "$REWIND" gdbinit >"$WORK/gdbinit" || fail "rewind gdbinit"
-build_debuggee culprit_walk
-(cd "$WORK" && $CLEAN_ENV "$REWIND" record -o "$WORK/t" "$WORK/culprit_walk" </dev/null \
-    >"$WORK/rec.out" 2>&1) || { show "$WORK/rec.out"; fail "record failed"; }
 
-session() { # NAME [replay options]
-    name=$1
-    shift
-    REWIND_DEBUG=1 serve "$WORK/t" "$@"
+record_prog() { # PROGRAM: its trace is $WORK/PROGRAM.trace
+    build_debuggee "$1"
+    (cd "$WORK" && $CLEAN_ENV "$REWIND" record -o "$WORK/$1.trace" "$WORK/$1" </dev/null \
+        >"$WORK/$1.rec.out" 2>&1) || { show "$WORK/$1.rec.out"; fail "record $1 failed"; }
+}
+
+# NAME PROGRAM "REPLAY OPTIONS", then gdb's -ex arguments: the replay's
+# debug log goes to NAME.log, gdb's output to NAME.out ($OUT).
+debug_session() {
+    name=$1 prog=$2 opts=$3
+    shift 3
+    # shellcheck disable=SC2086
+    REWIND_DEBUG=1 serve "$WORK/$prog.trace" $opts
+    (cd "$WORK" && timeout -k 5 300 $CLEAN_ENV gdb -batch -nx -l 10000 -x "$WORK/gdbinit" \
+        -ex 'set sysroot /' -ex "target extended-remote 127.0.0.1:$PORT" "$@" -ex kill \
+        "$WORK/$prog" </dev/null >"$WORK/$name.out" 2>&1)
+    wait "$SERVE_PID" || { show "$SERVE_ERR"; fail "$name: the served replay failed"; }
+    cp "$SERVE_ERR" "$WORK/$name.log"
+    OUT=$WORK/$name.out
+}
+
+restored() { grep -c 'restored the checkpoint' "$WORK/$1.log"; }
+
+record_prog culprit_walk
+walk() { # NAME "REPLAY OPTIONS"
     # The breakpoint in mark is in the process while checkpoints are
     # taken: a copy holding its int3 would trap once restored.
-    (cd "$WORK" && timeout -k 5 300 $CLEAN_ENV gdb -batch -nx -l 10000 -x "$WORK/gdbinit" \
-        -ex 'set sysroot /' -ex "target extended-remote 127.0.0.1:$PORT" \
+    debug_session "$1" culprit_walk "$2" \
         -ex 'break mark if i == 19000' -ex continue -ex checkpoint -ex delete \
         -ex 'break 28' -ex continue -ex 'watch culprit' \
         -ex reverse-continue -ex 'print i' -ex reverse-continue -ex 'print i' \
@@ -26,49 +44,38 @@ session() { # NAME [replay options]
         -ex reverse-continue -ex 'print i' -ex 'print culprit' -ex reverse-continue \
         -ex delete -ex 'break mark if i == 4000' -ex 'break 28' -ex continue -ex 'print i' \
         -ex continue -ex reverse-continue -ex 'print i' -ex delete -ex 'restart 1' -ex 'print i' \
-        -ex 'print marks' \
-        -ex kill "$WORK/culprit_walk" </dev/null >"$WORK/$name.out" 2>&1)
-    wait "$SERVE_PID" || { show "$SERVE_ERR"; fail "$name: the served replay failed"; }
-    cp "$SERVE_ERR" "$WORK/$name.log"
-    OUT=$WORK/$name.out
+        -ex 'print marks'
     # Each write, newest first, is shown before it happens.
     n=1
     for want in 19990 15000 9000 6000 1500; do
-        grep -q "^\\\$$n = $want\$" "$OUT" || { show "$OUT"; fail "$name: reverse-continue $n did not stop at the write of iteration $want"; }
+        grep -q "^\\\$$n = $want\$" "$OUT" || { show "$OUT"; fail "$1: reverse-continue $n did not stop at the write of iteration $want"; }
         n=$((n + 1))
     done
-    grep -q '^\$6 = 0$' "$OUT" || { show "$OUT"; fail "$name: culprit before its first write"; }
+    grep -q '^\$6 = 0$' "$OUT" || { show "$OUT"; fail "$1: culprit before its first write"; }
     grep -q 'No more reverse-execution history' "$OUT" ||
-        { show "$OUT"; fail "$name: reverse-continue before the first write did not reach the start"; }
-    grep -q '^\$7 = 4000$' "$OUT" || { show "$OUT"; fail "$name: continue to mark(4000)"; }
+        { show "$OUT"; fail "$1: reverse-continue before the first write did not reach the start"; }
+    grep -q '^\$7 = 4000$' "$OUT" || { show "$OUT"; fail "$1: continue to mark(4000)"; }
     grep -q '^\$8 = 4000$' "$OUT" ||
-        { show "$OUT"; fail "$name: reverse-continue to mark(4000) from after it"; }
-    grep -q '^\$9 = 19000$' "$OUT" || { show "$OUT"; fail "$name: restart 1 did not return to mark(19000)"; }
-    grep -q '^\$10 = 171000$' "$OUT" || { show "$OUT"; fail "$name: marks at mark(19000)"; }
+        { show "$OUT"; fail "$1: reverse-continue to mark(4000) from after it"; }
+    grep -q '^\$9 = 19000$' "$OUT" || { show "$OUT"; fail "$1: restart 1 did not return to mark(19000)"; }
+    grep -q '^\$10 = 171000$' "$OUT" || { show "$OUT"; fail "$1: marks at mark(19000)"; }
 }
 
-restored() { grep -c 'restored the checkpoint' "$WORK/$1.log"; }
-
-session forked
+walk forked ""
 [ "$(restored forked)" -ge 5 ] ||
     { show "$WORK/forked.log"; fail "the reverse passes did not start from checkpoints"; }
 taken=$(grep -c ': checkpoint before event [0-9]*: process' "$WORK/forked.log")
 [ "$taken" -ge 20 ] || fail "only $taken checkpoints taken over 40,000 events"
 
-session budget --checkpoint-memory=8
+walk budget --checkpoint-memory=8
 grep -q 'dropped' "$WORK/budget.log" || fail "a budget of 8 MiB dropped no checkpoint"
 [ "$(restored budget)" -ge 1 ] || fail "with a small budget no checkpoint was used"
 
 # Without checkpoints (slower: every pass replays from the start), the
 # last write is found as well.
-REWIND_DEBUG=1 serve "$WORK/t" --checkpoint-memory=0
-(cd "$WORK" && timeout -k 5 300 $CLEAN_ENV gdb -batch -nx -l 10000 -x "$WORK/gdbinit" \
-    -ex 'set sysroot /' -ex "target extended-remote 127.0.0.1:$PORT" -ex 'break 28' \
-    -ex continue -ex 'watch culprit' -ex reverse-continue -ex 'print i' -ex kill \
-    "$WORK/culprit_walk" </dev/null >"$WORK/none.out" 2>&1)
-wait "$SERVE_PID" || { show "$SERVE_ERR"; fail "none: the served replay failed"; }
-cp "$SERVE_ERR" "$WORK/none.log"
-grep -q '^\$1 = 19990$' "$WORK/none.out" || { show "$WORK/none.out"; fail "none: the last write"; }
+debug_session none culprit_walk --checkpoint-memory=0 -ex 'break 28' -ex continue \
+    -ex 'watch culprit' -ex reverse-continue -ex 'print i'
+grep -q '^\$1 = 19990$' "$OUT" || { show "$OUT"; fail "none: the last write"; }
 [ "$(restored none)" -eq 0 ] || fail "--checkpoint-memory=0 still restored checkpoints"
 grep -q ': checkpoint before event [0-9]*: process' "$WORK/none.log" &&
     fail "--checkpoint-memory=0 still took checkpoints"
@@ -76,25 +83,16 @@ grep -q ': checkpoint before event [0-9]*: process' "$WORK/none.log" &&
 # A threaded process: checkpoints copy its threads (made again in each
 # copy); walking back through the writes of two threads gives what the
 # passes from the start give.
-build_debuggee mt_walk
-(cd "$WORK" && $CLEAN_ENV "$REWIND" record -o "$WORK/mt" "$WORK/mt_walk" </dev/null \
-    >"$WORK/mt.rec.out" 2>&1) || { show "$WORK/mt.rec.out"; fail "record mt_walk failed"; }
-mt_session() { # NAME [replay options]
-    name=$1
-    shift
-    REWIND_DEBUG=1 serve "$WORK/mt" "$@"
-    (cd "$WORK" && timeout -k 5 300 $CLEAN_ENV gdb -batch -nx -l 10000 -x "$WORK/gdbinit" \
-        -ex 'set sysroot /' -ex "target extended-remote 127.0.0.1:$PORT" -ex 'break 33' \
-        -ex continue -ex 'watch culprit' -ex reverse-continue -ex 'print culprit' \
+record_prog mt_walk
+mt_walk() { # NAME "REPLAY OPTIONS"
+    debug_session "$1" mt_walk "$2" -ex 'break 33' -ex continue -ex 'watch culprit' \
         -ex reverse-continue -ex 'print culprit' -ex reverse-continue -ex 'print culprit' \
-        -ex reverse-continue -ex 'print culprit' -ex 'info threads' -ex kill \
-        "$WORK/mt_walk" </dev/null >"$WORK/$name.out" 2>&1)
-    wait "$SERVE_PID" || { show "$SERVE_ERR"; fail "$name: the served replay failed"; }
-    cp "$SERVE_ERR" "$WORK/$name.log"
-    grep '^\$[0-9]' "$WORK/$name.out" >"$WORK/$name.values"
+        -ex reverse-continue -ex 'print culprit' -ex reverse-continue -ex 'print culprit' \
+        -ex 'info threads'
+    grep '^\$[0-9]' "$OUT" >"$WORK/$1.values"
 }
-mt_session mt_forked
-mt_session mt_none --checkpoint-memory=0
+mt_walk mt_forked ""
+mt_walk mt_none --checkpoint-memory=0
 [ "$(wc -l <"$WORK/mt_forked.values")" -eq 4 ] || { show "$WORK/mt_forked.out"; fail "mt: four values expected"; }
 cmp -s "$WORK/mt_forked.values" "$WORK/mt_none.values" ||
     { show "$WORK/mt_forked.values"; show "$WORK/mt_none.values"; fail "mt: checkpoints changed the answers"; }
