@@ -99,12 +99,18 @@ static void drop(int i)
 {
     debug("checkpoint before event %llu dropped (%llu KiB)", (unsigned long long)cps[i].event_no,
           (unsigned long long)cps[i].mem_kib);
-    kill(cps[i].pid, SIGKILL);
-    while (waitpid(cps[i].pid, NULL, __WALL) < 0 && errno == EINTR)
-        ;
-    tracee_forget(cps[i].pid);
+    for (int p = 0; p < cps[i].nprocs; p++) {
+        pid_t pid = cps[i].procs[p].pid;
+        if (pid > 0) { /* (0: its copy failed) */
+            kill(pid, SIGKILL);
+            while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+                ;
+            tracee_forget(pid);
+        }
+        free(cps[i].procs[p].threads);
+    }
+    free(cps[i].procs);
     free(cps[i].exe);
-    free(cps[i].threads);
     memmove(&cps[i], &cps[i + 1], (ncps - i - 1) * sizeof *cps);
     ncps--;
 }
@@ -115,8 +121,12 @@ static void drop(int i)
 static void keep_to_budget(int taken)
 {
     uint64_t total = 0;
-    for (int i = 0; i < ncps; i++)
-        total += cps[i].mem_kib = measure_private(cps[i].pid);
+    for (int i = 0; i < ncps; i++) {
+        cps[i].mem_kib = 0;
+        for (int p = 0; p < cps[i].nprocs; p++)
+            cps[i].mem_kib += measure_private(cps[i].procs[p].pid);
+        total += cps[i].mem_kib;
+    }
     while (ncps && (total > budget_kib || ncps > MAX_CHECKPOINTS)) {
         int victim = -1;
         uint64_t shortest = UINT64_MAX;
@@ -151,26 +161,24 @@ static bool copyable_thread(const struct ptask *t)
     return t->where == PT_EMULATED || t->where == PT_AT_ENTRY;
 }
 
-/* The replay stands where a copy can be taken: one process, the debugged
- * one, with its leader; ev's thread about to run user code to a syscall.
- * Returns the leader. */
-static struct ptask *copyable_process(struct replayer *rp, const struct event *ev, int *nthreads)
+/* The replay stands where copies can be taken: ev's thread about to run
+ * user code to a syscall, every thread copyable, every process with its
+ * leader and no writable shared mapping. */
+static bool copyable_replay(struct replayer *rp, const struct event *ev)
 {
     struct debugger *d = rp->dbg;
-    struct ptask *leader = NULL;
-    if (!d || !d->active || d->done || ev->type != EV_SYSCALL_ENTER || rp->nstashed)
-        return NULL;
-    *nthreads = 0;
+    if (!d || !d->active || d->done || ev->type != EV_SYSCALL_ENTER || rp->nstashed || !rp->tasks)
+        return false;
     for (struct ptask *t = rp->tasks; t; t = t->next) {
-        if (t->rec_tgid != d->rec_pid || !copyable_thread(t))
-            return NULL;
-        if (t->rec_tid == ev->tid && t->where != PT_STOPPED)
-            return NULL;
-        if (t->tid == t->tgid)
-            leader = t;
-        ++*nthreads;
+        if (!copyable_thread(t) || (t->rec_tid == ev->tid && t->where != PT_STOPPED))
+            return false;
+        bool leader = false;
+        for (struct ptask *l = rp->tasks; l && !leader; l = l->next)
+            leader = l->tid == t->tgid;
+        if (!leader || (t->tid == t->tgid && fork_copy_shares_memory(t->tid)))
+            return false;
     }
-    return leader;
+    return true;
 }
 
 static bool due(uint64_t event_no, bool pass)
@@ -188,7 +196,7 @@ static bool due(uint64_t event_no, bool pass)
 /* Makes the copy in a session at the leader's stop.  The pages
  * watchpoints protect get their permissions back first (the next resume
  * protects them again): the copy must hold the program's own. */
-static pid_t copy_process(struct ptask *t, struct replay_checkpoint *cp)
+static pid_t copy_process(struct ptask *t, struct cp_process *cp)
 {
     int last, led_here, other, st = 0;
     tracee_stop_of(t->tid, &last, &led_here);
@@ -221,44 +229,63 @@ static bool note_thread(struct ptask *t, struct cp_thread *ct)
            ptrace(PTRACE_GETSIGMASK, t->tid, sizeof ct->mask, &ct->mask) == 0;
 }
 
-void checkpoint_maybe_take(struct replayer *rp, const struct event *ev)
+/* Copies the process of leader; false when it could not be. */
+static bool take_process(struct replayer *rp, struct ptask *leader, struct cp_process *cp)
 {
-    int n;
-    if (!budget_kib || !rp->dbg || !due(rp->event_no, debugger_searching(rp->dbg)))
-        return;
-    struct ptask *leader = copyable_process(rp, ev, &n);
-    if (!leader || fork_copy_shares_memory(leader->tid))
-        return;
-    struct replay_checkpoint cp = {.event_no = rp->event_no, .nthreads = n};
-    cp.threads = xcalloc(n, sizeof *cp.threads);
-    bool ok = note_thread(leader, &cp.threads[0]);
+    int n = 0;
+    for (struct ptask *t = rp->tasks; t; t = t->next)
+        n += t->tgid == leader->tgid;
+    cp->threads = xcalloc(n, sizeof *cp->threads);
+    cp->nthreads = n;
+    bool ok = note_thread(leader, &cp->threads[0]);
     int k = 1;
     for (struct ptask *t = rp->tasks; t && ok; t = t->next)
-        if (t != leader)
-            ok = note_thread(t, &cp.threads[k++]);
+        if (t != leader && t->tgid == leader->tgid)
+            ok = note_thread(t, &cp->threads[k++]);
     if (ok)
-        cp.pid = copy_process(leader, &cp);
-    if (!cp.pid) {
-        free(cp.threads);
-        return;
-    }
+        cp->pid = copy_process(leader, cp);
+    if (!cp->pid)
+        return false;
     /* Its memory is the program's: gdb's int3s and the replay's go. */
     struct debugger *d = rp->dbg;
     for (int i = 0; i < d->nbps; i++)
         if (d->bps[i].pid == leader->tgid)
-            tracee_write(cp.pid, d->bps[i].addr, &d->bps[i].orig, 1);
-    soft_bp_clean_copy(leader->tgid, cp.pid);
+            tracee_write(cp->pid, d->bps[i].addr, &d->bps[i].orig, 1);
+    soft_bp_clean_copy(leader->tgid, cp->pid);
+    return true;
+}
+
+void checkpoint_maybe_take(struct replayer *rp, const struct event *ev)
+{
+    if (!budget_kib || !rp->dbg || !due(rp->event_no, debugger_searching(rp->dbg)) ||
+        !copyable_replay(rp, ev))
+        return;
+    struct replay_checkpoint cp = {.event_no = rp->event_no};
+    bool ok = true;
+    for (struct ptask *t = rp->tasks; t && ok; t = t->next) {
+        if (t->tid != t->tgid)
+            continue;
+        cp.procs = xrealloc(cp.procs, (cp.nprocs + 1) * sizeof *cp.procs);
+        cp.procs[cp.nprocs] = (struct cp_process){0};
+        ok = take_process(rp, t, &cp.procs[cp.nprocs]);
+        cp.ntasks += cp.procs[cp.nprocs++].nthreads;
+    }
     cp.exe = xstrdup(rp->dbg_exe);
-    clock_gettime(CLOCK_MONOTONIC, &last_taken);
-    int at = 0;
-    while (at < ncps && cps[at].event_no < cp.event_no)
-        at++;
     cps = xrealloc(cps, (ncps + 1) * sizeof *cps);
-    memmove(&cps[at + 1], &cps[at], (ncps - at) * sizeof *cps);
+    cps[ncps++] = cp;
+    if (!ok) {
+        drop(ncps - 1);
+        return;
+    }
+    int at = ncps - 1;
+    while (at > 0 && cps[at - 1].event_no > cp.event_no) {
+        cps[at] = cps[at - 1];
+        at--;
+    }
     cps[at] = cp;
-    ncps++;
-    debug("checkpoint before event %llu: process %d (%d threads)", (unsigned long long)cp.event_no,
-          cp.pid, n);
+    clock_gettime(CLOCK_MONOTONIC, &last_taken);
+    debug("checkpoint before event %llu: process %d (%d processes, %d threads)",
+          (unsigned long long)cp.event_no, cp.procs[0].pid, cp.nprocs, cp.ntasks);
     keep_to_budget(at);
 }
 
@@ -324,21 +351,23 @@ static bool give_stop(pid_t tid, const struct cp_thread *ct, int *status, int *r
            ptrace(PTRACE_SETREGS, tid, 0, &ct->regs) == 0;
 }
 
-int checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *tasks)
+/* Starts a running copy of one process; its tasks go in tasks[]. */
+static bool spawn_process(const struct cp_process *cp, struct ptask *tasks, pid_t *copy)
 {
     struct stop_session ss;
     int other, st = 0;
-    pid_t copy = 0, *tids = xcalloc(cp->nthreads, sizeof *tids);
+    pid_t *tids = xcalloc(cp->nthreads, sizeof *tids);
+    *copy = 0;
     bool ok = stop_session_begin(&ss, cp->pid, STOPPED_BY_SIGSTOP, -1, 0, &other) == SESSION_OK;
     if (ok) {
-        ok = fork_copy(&ss, cp->insn, &copy, &st, &other) == SESSION_OK;
+        ok = fork_copy(&ss, cp->insn, copy, &st, &other) == SESSION_OK;
         ok = stop_session_end(&ss, &other) == SESSION_OK && ok;
     }
-    tids[0] = copy;
+    tids[0] = *copy;
     /* The other threads: clones of the first, made before it is given
      * its own registers. */
     if (ok && cp->nthreads > 1 &&
-        stop_session_begin(&ss, copy, STOPPED_BY_SIGSTOP, -1, 0, &other) == SESSION_OK) {
+        stop_session_begin(&ss, *copy, STOPPED_BY_SIGSTOP, -1, 0, &other) == SESSION_OK) {
         for (int i = 1; i < cp->nthreads && ok; i++)
             ok = fork_copy_thread(&ss, cp->insn, &tids[i], &st, &other) == SESSION_OK;
         ok = stop_session_end(&ss, &other) == SESSION_OK && ok;
@@ -348,19 +377,32 @@ int checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *tasks)
     for (int i = 0; i < cp->nthreads && ok; i++) {
         int status, request;
         ok = give_stop(tids[i], &cp->threads[i], &status, &request);
-        tracee_adopt(tids[i], copy, status, request);
+        tracee_adopt(tids[i], *copy, status, request);
         tasks[i] = cp->threads[i].task;
         tasks[i].tid = tids[i];
-        tasks[i].tgid = copy;
+        tasks[i].tgid = *copy;
         if (tasks[i].where == PT_STOPPED)
             tasks[i].at_sysemu_stop = false;
     }
     free(tids);
-    if (!ok) {
-        if (copy)
-            kill(copy, SIGKILL);
+    return ok;
+}
+
+int checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *tasks)
+{
+    pid_t *copies = xcalloc(cp->nprocs, sizeof *copies);
+    bool ok = true;
+    for (int p = 0, k = 0; p < cp->nprocs && ok; k += cp->procs[p++].nthreads)
+        ok = spawn_process(&cp->procs[p], tasks + k, &copies[p]);
+    for (int p = 0; p < cp->nprocs && !ok; p++)
+        if (copies[p]) {
+            kill(copies[p], SIGKILL);
+            while (waitpid(copies[p], NULL, __WALL) < 0 && errno == EINTR)
+                ;
+        }
+    free(copies);
+    if (!ok)
         return 0;
-    }
     clock_gettime(CLOCK_MONOTONIC, &last_taken);
-    return cp->nthreads;
+    return cp->ntasks;
 }

@@ -6,12 +6,13 @@
  * copy of the copy runs, the trace is read again up to that event) and
  * goes on as before.
  *
- * Only a replay of one process is copied (its threads too: they are made
- * again in the copy, each with its registers, signal mask, signal stack
- * and clear_child_tid word, at a syscall's entry entered again), and only
- * where nothing is half done (every thread in user code or at a syscall's
+ * Every process of the replay is copied, each by itself (the copies are
+ * all the replayer's children), its threads too: they are made again in
+ * the copy, each with its registers, signal mask, signal stack and
+ * clear_child_tid word, at a syscall's entry entered again.  Only where
+ * nothing is half done (every thread in user code or at a syscall's
  * entry, no signal on the way, the next event's thread about to run) and
- * its memory has no writable shared mapping (a copy would share it, not
+ * no process has a writable shared mapping (a copy would share it, not
  * keep it).  Elsewhere
  * the passes start from the latest checkpoint taken before, or from the
  * beginning. */
@@ -32,13 +33,19 @@ struct cp_thread {
     int request;        /* the resume that led to that stop */
 };
 
-struct replay_checkpoint {
-    uint64_t event_no;  /* the replay stood before this event */
-    pid_t pid;          /* the stopped copy (one thread: the rest are
-                           made again from threads[] at each restore) */
+/* One process of the replay: a stopped copy of it (one thread: the rest
+ * are made again from threads[] at each restore). */
+struct cp_process {
+    pid_t pid;
     uint64_t insn;      /* a syscall instruction in its vDSO */
     struct cp_thread *threads; /* [0]: the leader */
     int nthreads;
+};
+
+struct replay_checkpoint {
+    uint64_t event_no;  /* the replay stood before this event */
+    struct cp_process *procs;
+    int nprocs, ntasks;
     char *exe;          /* the debugged executable (rp->dbg_exe) */
     uint64_t mem_kib;   /* the memory only it holds, measured last */
     int pins;           /* gdb's checkpoints that start from it */
@@ -55,9 +62,9 @@ struct replay_checkpoint *checkpoint_latest(uint64_t event_no);
  * event is returned, 0: none) until checkpoint_unpin of that event. */
 uint64_t checkpoint_pin(uint64_t event_no);
 void checkpoint_unpin(uint64_t cp_event_no);
-/* Starts a running copy of cp: its threads' task records go in
- * tasks[0..cp->nthreads) (with the copy's tids).  Returns their number,
- * 0 when the copy could not be made. */
+/* Starts a running copy of cp's processes: their threads' task records go
+ * in tasks[0..cp->ntasks) (with the copies' tids).  Returns their number,
+ * 0 when the copies could not be made (none is left running). */
 int checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *tasks);
 /* How many there are, and their memory (KiB). */
 int checkpoint_count(uint64_t *mem_kib);

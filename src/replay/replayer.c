@@ -675,7 +675,7 @@ static char **string_vector(const char *strings, uint32_t len, uint32_t first, u
  * event the replay stood before, read again. */
 static bool restore(struct replayer *rp, const struct replay_checkpoint *cp, struct event *ev)
 {
-    struct ptask *tasks = xcalloc(cp->nthreads, sizeof *tasks);
+    struct ptask *tasks = xcalloc(cp->ntasks, sizeof *tasks);
     int n = checkpoint_spawn(cp, tasks);
     if (!n) {
         free(tasks);

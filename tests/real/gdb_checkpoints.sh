@@ -4,7 +4,7 @@
 # 20,000 syscalls, a conditional breakpoint reached backwards, gdb's
 # checkpoint/restart; the same answers with a budget that drops most of
 # them, and none taken with --checkpoint-memory=0; a threaded process
-# walked back as without checkpoints.
+# walked back as without checkpoints; a parent and its child.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/gdb/lib-gdb.sh"
 "$REWIND" gdbinit >"$WORK/gdbinit" || fail "rewind gdbinit"
@@ -97,8 +97,20 @@ mt_walk mt_none --checkpoint-memory=0
 cmp -s "$WORK/mt_forked.values" "$WORK/mt_none.values" ||
     { show "$WORK/mt_forked.values"; show "$WORK/mt_none.values"; fail "mt: checkpoints changed the answers"; }
 grep -q 'Thread .* "mt_walk" worker' "$WORK/mt_forked.out" || { show "$WORK/mt_forked.out"; fail "mt: no worker thread"; }
-grep -q ': checkpoint before event [0-9]*: process [0-9]* (3 threads)' "$WORK/mt_forked.log" ||
+grep -q ': checkpoint before event [0-9]*: process [0-9]* (1 processes, 3 threads)' "$WORK/mt_forked.log" ||
     fail "mt: no checkpoint of the three threads"
 [ "$(restored mt_forked)" -ge 1 ] || fail "mt: no pass started from a checkpoint"
 
-echo "checkpoints: $taken taken, $(restored forked) restores; the same answers with an 8 MiB budget; threads: $(restored mt_forked) restores"
+# Two processes side by side: each is copied; the parent's writes are
+# walked back while its child runs (and has run) its own loop.
+record_prog proc_walk
+debug_session procs proc_walk "" -ex 'break 29' -ex continue -ex 'watch culprit' \
+    -ex reverse-continue -ex 'print culprit' -ex 'print i' -ex reverse-continue \
+    -ex 'print culprit' -ex reverse-continue -ex 'print culprit'
+[ "$(grep '^\$[0-9]' "$OUT" | tr '\n' ' ')" = '$1 = 2600 $2 = 5200 $3 = 700 $4 = 0 ' ] ||
+    { show "$OUT"; fail "procs: the parent's writes walked back"; }
+grep -q ': checkpoint before event [0-9]*: process [0-9]* (2 processes, 2 threads)' "$WORK/procs.log" ||
+    fail "procs: no checkpoint of both processes"
+[ "$(restored procs)" -ge 1 ] || fail "procs: no pass started from a checkpoint"
+
+echo "checkpoints: $taken taken, $(restored forked) restores; the same answers with an 8 MiB budget; threads: $(restored mt_forked) restores; two processes: $(restored procs) restores"
