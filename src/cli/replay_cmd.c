@@ -51,6 +51,11 @@ static void usage(FILE *out)
           "                             execution starts from may take (default 1024;\n"
           "                             0: none, every reverse step replays from the\n"
           "                             start)\n"
+          "  --checkpoint-interval=EVENTS\n"
+          "                             a checkpoint wherever one can be taken, at\n"
+          "                             least EVENTS events apart (default: after 1000\n"
+          "                             events and 100 ms of replay under gdb, every\n"
+          "                             1000 events in reverse passes)\n"
           "  --help                     this text\n"
           "Everything after \"--\" is passed to gdb as it is.  Global options (before the\n"
           "command, or among these): -M/--mark-stdio marks each output line with\n"
@@ -63,7 +68,7 @@ static void usage(FILE *out)
 enum {
     OPT_AUTOPILOT = 100, OPT_QUIET, OPT_DBGPORT, OPT_DBGHOST, OPT_KEEP_LISTENING, OPT_GOTO,
     OPT_GOTO_EXIT, OPT_ONPROCESS, OPT_ONFORK, OPT_DEBUGGER, OPT_GDB_X, OPT_DEBUGGER_OPTION,
-    OPT_FULLNAME, OPT_INTERPRETER, OPT_CPU_UNBOUND, OPT_CHECKPOINT_MEMORY, OPT_HELP,
+    OPT_FULLNAME, OPT_INTERPRETER, OPT_CPU_UNBOUND, OPT_CHECKPOINT_MEMORY, OPT_CHECKPOINT_INTERVAL, OPT_HELP,
     /* rr's, not supported: */
     OPT_TRACE, OPT_STATS, OPT_SERVE_FILES, OPT_TTY, OPT_SHARE_PRIVATE,
 };
@@ -85,6 +90,7 @@ static const struct cli_opt replay_options_table[] = {
     {OPT_INTERPRETER, 'i', "interpreter", true},
     {OPT_CPU_UNBOUND, 'u', "cpu-unbound", false},
     {OPT_CHECKPOINT_MEMORY, 0, "checkpoint-memory", true},
+    {OPT_CHECKPOINT_INTERVAL, 0, "checkpoint-interval", true},
     {OPT_HELP, 0, "help", false},
     {OPT_TRACE, 't', "trace", true},
     {OPT_STATS, 0, "stats", true},
@@ -284,6 +290,9 @@ int replay_parse_args(int argc, char **argv, struct replay_options *out)
         case OPT_CPU_UNBOUND: break;
         case OPT_CHECKPOINT_MEMORY:
             checkpoint_set_budget(cli_int_value(name, "a number of MiB", v, 0, 1048576));
+            break;
+        case OPT_CHECKPOINT_INTERVAL:
+            checkpoint_set_interval(cli_int_value(name, "a number of events", v, 1, 4294967295LL));
             break;
         case OPT_HELP:
             usage(stdout);

@@ -32,11 +32,17 @@
 static struct replay_checkpoint *cps; /* by event_no */
 static int ncps;
 static uint64_t budget_kib = 1024 * 1024;
+static uint64_t every_events; /* --checkpoint-interval; 0: the gaps above */
 static struct timespec last_taken;
 
 void checkpoint_set_budget(uint64_t mib)
 {
     budget_kib = mib * 1024;
+}
+
+void checkpoint_set_interval(uint64_t events)
+{
+    every_events = events;
 }
 
 struct replay_checkpoint *checkpoint_latest(uint64_t event_no)
@@ -187,6 +193,8 @@ static bool due(uint64_t event_no, bool pass)
     if (prev && prev->event_no == event_no)
         return false;
     uint64_t since = prev ? event_no - prev->event_no : event_no;
+    if (every_events)
+        return since >= every_events;
     int64_t ns = elapsed_ns(&last_taken);
     if (!pass)
         return since >= EVENT_GAP && ns >= FORWARD_GAP_NS;

@@ -53,6 +53,9 @@ struct replay_checkpoint {
 
 /* The memory the checkpoints may take (MiB; 0: none are taken). */
 void checkpoint_set_budget(uint64_t mib);
+/* A checkpoint wherever one can be taken, at least `events` events after
+ * the one before (0: by events and time, forward and in passes apart). */
+void checkpoint_set_interval(uint64_t events);
 /* Before ev: takes one when the replay has gone far enough since the
  * last one (and it can be taken here). */
 void checkpoint_maybe_take(struct replayer *rp, const struct event *ev);

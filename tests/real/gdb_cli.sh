@@ -59,12 +59,14 @@ cmp -s "$WORK/help" "$WORK/help2" || fail "help replay and replay --help differ"
 for o in "-a, --autopilot" "-q, --no-redirect-output" "-s, --dbgport=PORT" "-h, --dbghost=HOST" \
     "-k, --keep-listening" "-g, --goto=EVENT" "-e, --goto-exit" "-p, --onprocess=PID|COMMAND" \
     "-f, --onfork=PID" "-d, --debugger=FILE" "-x, --gdb-x=FILE" "-o, --debugger-option=OPTION" \
-    "--fullname" "-i, --interpreter=X" "-u, --cpu-unbound" "--checkpoint-memory=MIB" "--help" \
+    "--fullname" "-i, --interpreter=X" "-u, --cpu-unbound" "--checkpoint-memory=MIB" \
+    "--checkpoint-interval=EVENTS" "--help" \
     "-M/--mark-stdio" '"--"'; do
     grep -qF -- "$o" "$WORK/help" || { show "$WORK/help"; fail "rewind help replay does not list $o"; }
 done
 one_line_error h-needs-host "$REWIND" replay -h
 one_line_error checkpoint-memory-number "$REWIND" replay --checkpoint-memory=lots -a "$trace"
+one_line_error checkpoint-interval-zero "$REWIND" replay --checkpoint-interval=0 -a "$trace"
 echo "help: every option listed"
 
 # 3. Global options before the command; -M, -p COMMAND and -u accepted.
