@@ -2,28 +2,38 @@
 
 #include <capstone/capstone.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "arch/tracee_mem.h"
 #include "tracee/soft_breakpoint.h"
 
-int insn_access_size(pid_t tid, uint64_t rip)
+/* The instruction at rip as the program has it (without the tracer's
+ * int3s), decoded with its operands; NULL when it cannot be. */
+static cs_insn *decode(pid_t tid, uint64_t rip)
 {
     static csh cs;
     static bool opened;
     if (!opened) {
         if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
-            return 8;
+            return NULL;
         cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
         opened = true;
     }
     uint8_t code[16];
     ssize_t n = tracee_read(tid, rip, code, sizeof code);
     if (n <= 0)
-        return 8;
+        return NULL;
     soft_bp_unpatch(tid, rip, code, n);
     cs_insn *insn;
+    return cs_disasm(cs, code, n, rip, 1, &insn) == 1 ? insn : NULL;
+}
+
+int insn_access_size(pid_t tid, uint64_t rip)
+{
+    cs_insn *insn = decode(tid, rip);
     int size = 0;
-    if (cs_disasm(cs, code, n, rip, 1, &insn) == 1) {
+    if (insn) {
         const cs_x86 *x = &insn->detail->x86;
         for (int i = 0; i < x->op_count; i++)
             if (x->operands[i].type == X86_OP_MEM && x->operands[i].size > size)
@@ -31,4 +41,70 @@ int insn_access_size(pid_t tid, uint64_t rip)
         cs_free(insn, 1);
     }
     return size ? size : 8;
+}
+
+/* The value of a general register (any of its widths) in r. */
+static bool reg_value(const regs_t *r, x86_reg reg, uint64_t *v)
+{
+    static const struct {
+        x86_reg r64, r32, r16, r8, r8h;
+        size_t off;
+    } gprs[] = {
+#define G(a, b, c, d, e, f) {X86_REG_##a, X86_REG_##b, X86_REG_##c, X86_REG_##d, e, offsetof(regs_t, f)}
+        G(RAX, EAX, AX, AL, X86_REG_AH, rax), G(RBX, EBX, BX, BL, X86_REG_BH, rbx),
+        G(RCX, ECX, CX, CL, X86_REG_CH, rcx), G(RDX, EDX, DX, DL, X86_REG_DH, rdx),
+        G(RSI, ESI, SI, SIL, X86_REG_INVALID, rsi), G(RDI, EDI, DI, DIL, X86_REG_INVALID, rdi),
+        G(RBP, EBP, BP, BPL, X86_REG_INVALID, rbp), G(RSP, ESP, SP, SPL, X86_REG_INVALID, rsp),
+        G(R8, R8D, R8W, R8B, X86_REG_INVALID, r8), G(R9, R9D, R9W, R9B, X86_REG_INVALID, r9),
+        G(R10, R10D, R10W, R10B, X86_REG_INVALID, r10), G(R11, R11D, R11W, R11B, X86_REG_INVALID, r11),
+        G(R12, R12D, R12W, R12B, X86_REG_INVALID, r12), G(R13, R13D, R13W, R13B, X86_REG_INVALID, r13),
+        G(R14, R14D, R14W, R14B, X86_REG_INVALID, r14), G(R15, R15D, R15W, R15B, X86_REG_INVALID, r15),
+#undef G
+    };
+    for (size_t i = 0; i < sizeof gprs / sizeof *gprs; i++) {
+        uint64_t full;
+        memcpy(&full, (const char *)r + gprs[i].off, sizeof full);
+        if (reg == gprs[i].r64 || reg == gprs[i].r32 || reg == gprs[i].r16 || reg == gprs[i].r8) {
+            *v = full;
+            return true;
+        }
+        if (reg == gprs[i].r8h) {
+            *v = full >> 8;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool insn_plain_store(pid_t tid, const regs_t *r, struct plain_store *st)
+{
+    cs_insn *insn = decode(tid, r->rip);
+    if (!insn)
+        return false;
+    const cs_x86 *x = &insn->detail->x86;
+    const cs_x86_op *dst = &x->operands[0], *src = &x->operands[1];
+    uint64_t value = 0, base = 0, index = 0;
+    bool ok = insn->id == X86_INS_MOV && x->op_count == 2 && dst->type == X86_OP_MEM &&
+              x->prefix[3] == 0 /* no address-size override */ &&
+              (dst->size == 1 || dst->size == 2 || dst->size == 4 || dst->size == 8) &&
+              (src->type == X86_OP_IMM ? (value = src->imm, true)
+                                       : src->type == X86_OP_REG && reg_value(r, src->reg, &value));
+    const x86_op_mem *m = &dst->mem;
+    if (ok && m->base == X86_REG_RIP)
+        base = r->rip + insn->size;
+    else if (ok && m->base != X86_REG_INVALID)
+        ok = reg_value(r, m->base, &base);
+    if (ok && m->index != X86_REG_INVALID)
+        ok = reg_value(r, m->index, &index);
+    if (ok && m->segment != X86_REG_INVALID)
+        ok = m->segment == X86_REG_FS || m->segment == X86_REG_GS;
+    if (ok) {
+        st->addr = base + index * (uint64_t)m->scale + (uint64_t)m->disp +
+                   (m->segment == X86_REG_FS ? r->fs_base : m->segment == X86_REG_GS ? r->gs_base : 0);
+        st->size = dst->size;
+        st->len = insn->size;
+        memcpy(st->bytes, &value, sizeof value); /* little-endian: the low bytes first */
+    }
+    cs_free(insn, 1);
+    return ok;
 }

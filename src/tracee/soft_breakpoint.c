@@ -60,11 +60,16 @@ static size_t nthreads;
  * into its child, which has no use for them. */
 static struct site *planted;
 static size_t nplanted;
-static uint64_t watch_steps;
+static uint64_t watch_steps, emulated_stores;
 
 uint64_t tracee_watch_steps(void)
 {
     return watch_steps;
+}
+
+uint64_t tracee_emulated_stores(void)
+{
+    return emulated_stores;
 }
 
 static struct thread *thread_of(pid_t tid)
@@ -513,6 +518,28 @@ static bool step_insn(pid_t tid, int *status)
            ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 && si.si_code == TRAP_TRACE;
 }
 
+/* A write fault at addr on a page protected against writes only, by a
+ * plain `mov` to memory: the tracer makes the store itself and moves rip
+ * past the instruction (a quarter of the cost of making the page
+ * writable, stepping and protecting it again).  The thread stays at its
+ * SIGSEGV stop, which the next resume discards. */
+static bool emulate_store(pid_t tid, regs_t *r, uint64_t addr, struct plain_store *st)
+{
+    uint64_t page = addr & ~4095ull;
+    if (!watch_pages_write_protected(tgid_of(tid), addr) || !insn_plain_store(tid, r, st) ||
+        st->addr + st->size <= page || st->addr >= page + 4096 ||
+        tracee_write(tid, st->addr, st->bytes, st->size) != st->size)
+        return false;
+    r->rip += st->len;
+    regs_set(tid, r);
+    emulated_stores++;
+    /* The stop now stands for the step's, as the stepped path leaves it. */
+    siginfo_t trap = {.si_signo = SIGTRAP, .si_code = TRAP_TRACE};
+    ptrace(PTRACE_SETSIGINFO, tid, 0, &trap);
+    thread_of(tid)->last = (SIGTRAP << 8) | 0x7f;
+    return true;
+}
+
 /* A SIGSEGV stop of tid: an access to a page protected for the
  * watchpoints of its thread group (tracee/watch_pages.h)?  The
  * instruction is then run with the page accessible, the watched bytes
@@ -527,7 +554,11 @@ static int took_fault(pid_t tid, int *status)
     int other;
     uint64_t at = (uint64_t)(uintptr_t)si.si_addr;
     regs_t r;
-    int size = regs_get_quiet(tid, &r) ? insn_access_size(tid, r.rip) : 8;
+    bool have_regs = regs_get_quiet(tid, &r);
+    struct plain_store st;
+    if (have_regs && emulate_store(tid, &r, at, &st))
+        return after_insn(tid, status, st.addr, st.addr + st.size);
+    int size = have_regs ? insn_access_size(tid, r.rip) : 8;
     switch (watch_pages_fault(tid, tgid_of(tid), at, step_insn, &other)) {
     case FAULT_NOT_OURS:
         return HIT_NOT_OURS;

@@ -34,6 +34,8 @@ long tracee_resume(int request, pid_t tid, int sig);
 /* How many instructions were single-stepped for watchpoints, where no
  * page could be protected (tracee/watch_pages.h). */
 uint64_t tracee_watch_steps(void);
+/* How many stores to a protected page the tracer made itself. */
+uint64_t tracee_emulated_stores(void);
 /* The thread group of tid. */
 pid_t tracee_tgid(pid_t tid);
 /* A thread that is gone: forget how it was resumed. */

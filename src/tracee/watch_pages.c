@@ -314,6 +314,16 @@ int watch_pages_fault(pid_t tid, pid_t tgid, uint64_t addr, bool (*step)(pid_t, 
     return rc == SESSION_OK ? FAULT_STEPPED : FAULT_STOPPED;
 }
 
+bool watch_pages_write_protected(pid_t tgid, uint64_t addr)
+{
+    struct space *s = space_of(tgid);
+    uint64_t page = addr & ~(PAGE - 1);
+    for (size_t i = 0; s && i < s->npages; i++)
+        if (s->pages[i].addr == page)
+            return s->pages[i].on && !s->pages[i].on_none;
+    return false;
+}
+
 bool watch_pages_can_protect(pid_t tid, uint64_t addr, int len)
 {
     char path[64], line[512];

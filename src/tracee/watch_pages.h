@@ -41,6 +41,9 @@ enum pages_fault {
  * (-1: none, the thread is gone). */
 int watch_pages_fault(pid_t tid, pid_t tgid, uint64_t addr, bool (*step)(pid_t, int *),
                       int *other);
+/* Whether addr is on a page of tgid's that is protected here against
+ * writes only (the tracer may then make a fault's store itself). */
+bool watch_pages_write_protected(pid_t tgid, uint64_t addr);
 /* Whether every page of [addr, addr+len) in tid's address space is in a
  * private mapping, whose protection can be changed (an access watchpoint
  * needs that: a read is seen only by a fault). */

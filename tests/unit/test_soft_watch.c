@@ -5,7 +5,8 @@
  * (every read, for the access watchpoint) is reported with the right value, the kernel's writes into
  * those pages (a syscall's result, a signal frame) succeed, a signal's
  * siginfo survives the protection's changes, and the tracee runs freely:
- * it is not single-stepped. */
+ * it is not single-stepped, and its plain stores to a protected page are
+ * made by the tracer (with the values the program reads back). */
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -31,6 +32,7 @@ static struct {
     long watched;
     long neighbour;
     struct timespec ts;
+    volatile int stored; /* plain stores: the tracer makes them */
 } g __attribute__((aligned(4096)));
 static long far[1024] __attribute__((aligned(4096)));
 /* read_me is only read; other, beside it, is written. */
@@ -61,6 +63,8 @@ __attribute__((noinline)) static int loop(volatile long *local)
             sum += r.read_me;
         if (i % 1000 == 0)
             g.neighbour++;
+        if (i % 100 == 0)
+            g.stored = (int)i;
         if (i % 25000 == 0)
             g.watched = i + 1;
         if (i % 10000 == 0 && syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &g.ts) != 0)
@@ -70,7 +74,7 @@ __attribute__((noinline)) static int loop(volatile long *local)
             *local += 1;
         }
     }
-    return bad_siginfo ? 3 : handled != 2 ? 4 : sum != 5 * 7 ? 5 : 0;
+    return bad_siginfo ? 3 : handled != 2 ? 4 : sum != 5 * 7 ? 5 : g.stored != ITERATIONS - 100 ? 6 : 0;
 }
 
 static int child(void)
@@ -102,7 +106,7 @@ int main(void)
     int wl = soft_watch_open(pid, local_addr, sizeof(long), false, 1);
     int wr = soft_watch_open(pid, (uint64_t)(uintptr_t)&r.read_me, sizeof r.read_me, true, 1);
     CHECK(wg >= 0 && wl >= 0 && wr >= 0, "cannot open the watchpoints");
-    uint64_t steps_before = tracee_watch_steps();
+    uint64_t steps_before = tracee_watch_steps(), stores_before = tracee_emulated_stores();
     long seen[8];
     int nseen = 0, local_changes = 0, reads = 0, sig = 0, other = 0;
     for (;;) {
@@ -138,6 +142,9 @@ int main(void)
     CHECK(reads == 5, "%d reads of the read-watched variable, not 5", reads);
     uint64_t steps = tracee_watch_steps() - steps_before;
     CHECK(steps < 1000, "%llu instructions single-stepped", (unsigned long long)steps);
+    uint64_t stores = tracee_emulated_stores() - stores_before;
+    CHECK(stores >= ITERATIONS / 100, "%llu stores made by the tracer, not the %d plain ones",
+          (unsigned long long)stores, ITERATIONS / 100);
     soft_watch_close(wg);
     soft_watch_close(wl);
     soft_watch_close(wr);
