@@ -18,6 +18,11 @@ struct gdb_regs {
     struct user_fpregs_struct fp;   /* x87, MXCSR, xmm0-15 */
     uint8_t ymmh[16][16];           /* upper halves of ymm0-15 */
     bool has_avx;                   /* ymmh is valid */
+    /* AVX-512: */
+    uint8_t zmmh[16][32];           /* upper halves of zmm0-15 */
+    uint8_t zmm_hi16[16][64];       /* zmm16-31 (xmm16-31, ymm16h-31h in them) */
+    uint64_t k[8];                  /* k0-k7 */
+    bool has_avx512;                /* those are valid */
 };
 
 struct gdb_thread {

@@ -9,8 +9,12 @@
 #define FPC(n) {n, 32, "int", "float", GDB_FEAT_CORE}
 #define XMM(n) {n, 128, "vec128", NULL, GDB_FEAT_SSE}
 #define YMMH(n) {n, 128, "uint128", NULL, GDB_FEAT_AVX}
+#define XMM16(n) {"xmm" #n, 128, "vec128", NULL, GDB_FEAT_AVX512}
+#define YMM16H(n) {"ymm" #n "h", 128, "uint128", NULL, GDB_FEAT_AVX512}
+#define KREG(n) {"k" #n, 64, "uint64", NULL, GDB_FEAT_AVX512}
+#define ZMMH(n) {"zmm" #n "h", 256, "v2ui128", NULL, GDB_FEAT_AVX512}
 
-const struct gdb_reg_info gdb_reg_table[GDB_NUM_REGS_AVX] = {
+const struct gdb_reg_info gdb_reg_table[GDB_NUM_REGS_AVX512] = {
     GPR("rax"), GPR("rbx"), GPR("rcx"), GPR("rdx"), GPR("rsi"), GPR("rdi"),
     {"rbp", 64, "data_ptr", NULL, GDB_FEAT_CORE},
     {"rsp", 64, "data_ptr", NULL, GDB_FEAT_CORE},
@@ -34,11 +38,25 @@ const struct gdb_reg_info gdb_reg_table[GDB_NUM_REGS_AVX] = {
     YMMH("ymm4h"), YMMH("ymm5h"), YMMH("ymm6h"), YMMH("ymm7h"),
     YMMH("ymm8h"), YMMH("ymm9h"), YMMH("ymm10h"), YMMH("ymm11h"),
     YMMH("ymm12h"), YMMH("ymm13h"), YMMH("ymm14h"), YMMH("ymm15h"),
+    XMM16(16), XMM16(17), XMM16(18), XMM16(19), XMM16(20), XMM16(21), XMM16(22), XMM16(23),
+    XMM16(24), XMM16(25), XMM16(26), XMM16(27), XMM16(28), XMM16(29), XMM16(30), XMM16(31),
+    YMM16H(16), YMM16H(17), YMM16H(18), YMM16H(19), YMM16H(20), YMM16H(21), YMM16H(22), YMM16H(23),
+    YMM16H(24), YMM16H(25), YMM16H(26), YMM16H(27), YMM16H(28), YMM16H(29), YMM16H(30), YMM16H(31),
+    KREG(0), KREG(1), KREG(2), KREG(3), KREG(4), KREG(5), KREG(6), KREG(7),
+    ZMMH(0), ZMMH(1), ZMMH(2), ZMMH(3), ZMMH(4), ZMMH(5), ZMMH(6), ZMMH(7),
+    ZMMH(8), ZMMH(9), ZMMH(10), ZMMH(11), ZMMH(12), ZMMH(13), ZMMH(14), ZMMH(15),
+    ZMMH(16), ZMMH(17), ZMMH(18), ZMMH(19), ZMMH(20), ZMMH(21), ZMMH(22), ZMMH(23),
+    ZMMH(24), ZMMH(25), ZMMH(26), ZMMH(27), ZMMH(28), ZMMH(29), ZMMH(30), ZMMH(31),
 };
 
-int gdb_reg_count(bool has_avx)
+int gdb_regs_level(const struct gdb_regs *r)
 {
-    return has_avx ? GDB_NUM_REGS_AVX : GDB_NUM_REGS_NOAVX;
+    return r->has_avx512 ? 2 : r->has_avx ? 1 : 0;
+}
+
+int gdb_reg_count(int level)
+{
+    return level >= 2 ? GDB_NUM_REGS_AVX512 : level ? GDB_NUM_REGS_AVX : GDB_NUM_REGS_NOAVX;
 }
 
 int gdb_reg_size(int regno)
@@ -46,10 +64,10 @@ int gdb_reg_size(int regno)
     return gdb_reg_table[regno].bits / 8;
 }
 
-size_t gdb_regs_size(bool has_avx)
+size_t gdb_regs_size(int level)
 {
     size_t n = 0;
-    for (int i = 0; i < gdb_reg_count(has_avx); i++)
+    for (int i = 0; i < gdb_reg_count(level); i++)
         n += (size_t)gdb_reg_size(i);
     return n;
 }
@@ -111,6 +129,22 @@ uint16_t gdb_ftag_to_fxsave(uint16_t full)
     return abridged;
 }
 
+/* Where register regno of the AVX-512 set lives in r, or NULL. */
+static uint8_t *avx512_bytes(struct gdb_regs *r, int regno)
+{
+    if (regno >= GDB_REG_XMM16 && regno < GDB_REG_XMM16 + 16)
+        return r->zmm_hi16[regno - GDB_REG_XMM16];
+    if (regno >= GDB_REG_YMM16H && regno < GDB_REG_YMM16H + 16)
+        return r->zmm_hi16[regno - GDB_REG_YMM16H] + 16;
+    if (regno >= GDB_REG_K0 && regno < GDB_REG_K0 + 8)
+        return (uint8_t *)&r->k[regno - GDB_REG_K0];
+    if (regno >= GDB_REG_ZMM0H && regno < GDB_REG_ZMM0H + 16)
+        return r->zmmh[regno - GDB_REG_ZMM0H];
+    if (regno >= GDB_REG_ZMM0H + 16 && regno < GDB_REG_ZMM0H + 32)
+        return r->zmm_hi16[regno - GDB_REG_ZMM0H - 16] + 32;
+    return NULL;
+}
+
 static void put32(uint8_t *out, uint32_t v)
 {
     memcpy(out, &v, 4);
@@ -147,6 +181,11 @@ int gdb_reg_get(const struct gdb_regs *r, int regno, uint8_t *out)
     }
     if (regno >= GDB_REG_YMM0H && regno < GDB_REG_YMM0H + 16) {
         memcpy(out, r->ymmh[regno - GDB_REG_YMM0H], 16);
+        return size;
+    }
+    uint8_t *avx512 = avx512_bytes((struct gdb_regs *)r, regno);
+    if (avx512) {
+        memcpy(out, avx512, size);
         return size;
     }
     /* In the 64-bit FXSAVE layout the instruction and operand pointers are
@@ -190,6 +229,11 @@ void gdb_reg_set(struct gdb_regs *r, int regno, const uint8_t *in)
     }
     if (regno >= GDB_REG_YMM0H && regno < GDB_REG_YMM0H + 16) {
         memcpy(r->ymmh[regno - GDB_REG_YMM0H], in, 16);
+        return;
+    }
+    uint8_t *avx512 = avx512_bytes(r, regno);
+    if (avx512) {
+        memcpy(avx512, in, size);
         return;
     }
     uint32_t v = get32(in);

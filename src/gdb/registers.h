@@ -6,6 +6,10 @@
  *   24-31 st0-st7 (10)  32-39 fctrl fstat ftag fiseg fioff foseg fooff fop (4)
  *   40-55 xmm0-15 (16)  56 mxcsr (4)     57 orig_rax (8)
  *   58-59 fs_base gs_base (8)            60-75 ymm0h-ymm15h (16, with AVX)
+ *   with AVX-512: 76-91 xmm16-31 (16)    92-107 ymm16h-31h (16)
+ *                 108-115 k0-k7 (8)      116-147 zmm0h-31h (32)
+ *
+ * A "level" says which: 0 SSE, 1 AVX, 2 AVX-512 (gdb_regs_level).
  */
 #pragma once
 #include <stdbool.h>
@@ -20,6 +24,7 @@ enum gdb_feature {
     GDB_FEAT_LINUX,     /* org.gnu.gdb.i386.linux */
     GDB_FEAT_SEGMENTS,  /* org.gnu.gdb.i386.segments */
     GDB_FEAT_AVX,       /* org.gnu.gdb.i386.avx */
+    GDB_FEAT_AVX512,    /* org.gnu.gdb.i386.avx512 */
 };
 
 struct gdb_reg_info {
@@ -35,17 +40,24 @@ struct gdb_reg_info {
 #define GDB_REG_XMM0 40
 #define GDB_REG_MXCSR 56
 #define GDB_REG_YMM0H 60
+#define GDB_REG_XMM16 76
+#define GDB_REG_YMM16H 92
+#define GDB_REG_K0 108
+#define GDB_REG_ZMM0H 116
+#define GDB_NUM_REGS_AVX512 148
 #define GDB_NUM_REGS_AVX 76
 #define GDB_NUM_REGS_NOAVX 60
-#define GDB_REG_MAX_BYTES 16
+#define GDB_REG_MAX_BYTES 32
 
-extern const struct gdb_reg_info gdb_reg_table[GDB_NUM_REGS_AVX];
+extern const struct gdb_reg_info gdb_reg_table[GDB_NUM_REGS_AVX512];
 
-int gdb_reg_count(bool has_avx);
-/* Size in bytes of register regno (which must be < GDB_NUM_REGS_AVX). */
+/* 0 SSE, 1 AVX, 2 AVX-512: what r holds. */
+int gdb_regs_level(const struct gdb_regs *r);
+int gdb_reg_count(int level);
+/* Size in bytes of register regno (which must be < GDB_NUM_REGS_AVX512). */
 int gdb_reg_size(int regno);
 /* Total size of the g packet's data. */
-size_t gdb_regs_size(bool has_avx);
+size_t gdb_regs_size(int level);
 /* Register regno of r, in target byte order, into out; returns its size. */
 int gdb_reg_get(const struct gdb_regs *r, int regno, uint8_t *out);
 /* Sets register regno of r from in (gdb_reg_size(regno) bytes). */

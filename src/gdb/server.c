@@ -51,7 +51,7 @@ struct gdb_server {
     bool resume_pending;    /* gdb waits for a stop reply */
     bool killed;            /* vKill in extended mode: no process for gdb */
     struct gdb_stop stop;   /* the current stop */
-    int xml_avx;            /* -1 until target.xml was served */
+    int xml_level;          /* registers.h's level; -1 until target.xml was served */
     struct gdb_hostio hostio;
     struct gdb_thread *tlist;  /* qfThreadInfo snapshot, continued by qs */
     int tlist_n, tlist_pos;
@@ -111,7 +111,7 @@ struct gdb_server *gdb_server_listen(const char *host, int port, int *port_out)
     struct gdb_server *srv = xcalloc(1, sizeof(*srv));
     srv->listen_fd = fd;
     srv->conn.fd = -1;
-    srv->xml_avx = -1;
+    srv->xml_level = -1;
     hostio_init(&srv->hostio);
     debug("gdb server listening on %s:%d", host, bound);
     return srv;
@@ -142,7 +142,7 @@ void gdb_server_accept(struct gdb_server *srv)
     srv->multiprocess = srv->swbreak = srv->hwbreak = srv->extended = false;
     srv->g_tid = srv->c_tid = 0;
     srv->resume_pending = srv->killed = false;
-    srv->xml_avx = -1;
+    srv->xml_level = -1;
     srv->xfer_key[0] = '\0';
     debug("gdb connected");
 }
@@ -265,10 +265,10 @@ static void handle_qsupported(struct gdb_server *srv, const char *features)
             GDB_PACKET_SIZE);
 }
 
-/* Register count gdb expects: the target.xml it read, else the regs. */
-static bool use_avx(const struct gdb_server *srv, const struct gdb_regs *r)
+/* The registers gdb expects: the target.xml it read, else the regs'. */
+static int use_level(const struct gdb_server *srv, const struct gdb_regs *r)
 {
-    return srv->xml_avx >= 0 ? srv->xml_avx : r->has_avx;
+    return srv->xml_level >= 0 ? srv->xml_level : gdb_regs_level(r);
 }
 
 static bool fetch_regs(struct gdb_server *srv, const struct gdb_target *tgt, struct gdb_regs *r)
@@ -299,7 +299,7 @@ static void handle_g(struct gdb_server *srv, const struct gdb_target *tgt)
         return;
     }
     uint8_t buf[GDB_REG_MAX_BYTES];
-    for (int i = 0; i < gdb_reg_count(use_avx(srv, &r)); i++)
+    for (int i = 0; i < gdb_reg_count(use_level(srv, &r)); i++)
         sb_add_hex(&srv->reply, buf, (size_t)gdb_reg_get(&r, i, buf));
 }
 
@@ -310,8 +310,8 @@ static void handle_G(struct gdb_server *srv, const struct gdb_target *tgt, const
         REPLY("E01");
         return;
     }
-    bool avx = use_avx(srv, &r);
-    size_t size = gdb_regs_size(avx);
+    int level = use_level(srv, &r);
+    size_t size = gdb_regs_size(level);
     uint8_t *bytes = xmalloc(size);
     if (hex_decode(bytes, size, hex, strlen(hex)) != (ssize_t)size) {
         free(bytes);
@@ -319,7 +319,7 @@ static void handle_G(struct gdb_server *srv, const struct gdb_target *tgt, const
         return;
     }
     size_t off = 0;
-    for (int i = 0; i < gdb_reg_count(avx); i++) {
+    for (int i = 0; i < gdb_reg_count(level); i++) {
         gdb_reg_set(&r, i, bytes + off);
         off += (size_t)gdb_reg_size(i);
     }
@@ -337,7 +337,7 @@ static void handle_p(struct gdb_server *srv, const struct gdb_target *tgt, const
         REPLY("E01");
         return;
     }
-    if (!fetch_regs(srv, tgt, &r) || regno >= (uint64_t)gdb_reg_count(use_avx(srv, &r))) {
+    if (!fetch_regs(srv, tgt, &r) || regno >= (uint64_t)gdb_reg_count(use_level(srv, &r))) {
         REPLY("E01");
         return;
     }
@@ -537,11 +537,11 @@ static bool xfer_object(struct gdb_server *srv, const struct gdb_target *tgt,
             REPLY("E01");
             return false;
         }
-        if (srv->xml_avx < 0) {
+        if (srv->xml_level < 0) {
             struct gdb_regs r;
-            srv->xml_avx = fetch_regs(srv, tgt, &r) && r.has_avx;
+            srv->xml_level = fetch_regs(srv, tgt, &r) ? gdb_regs_level(&r) : 0;
         }
-        gdb_target_xml(o, srv->xml_avx);
+        gdb_target_xml(o, srv->xml_level);
         return true;
     }
     if (!strcmp(x->object, "auxv")) {

@@ -8,6 +8,7 @@ static const char *const feature_names[] = {
     [GDB_FEAT_LINUX] = "org.gnu.gdb.i386.linux",
     [GDB_FEAT_SEGMENTS] = "org.gnu.gdb.i386.segments",
     [GDB_FEAT_AVX] = "org.gnu.gdb.i386.avx",
+    [GDB_FEAT_AVX512] = "org.gnu.gdb.i386.avx512",
 };
 
 struct flag_bit {
@@ -24,8 +25,31 @@ static void add_flags(struct strbuf *o, const char *id, const struct flag_bit *f
     sb_adds(o, "    </flags>\n");
 }
 
-/* Types used by the core and sse features (the same as gdb's own
- * 64bit-core.xml and 64bit-sse.xml define). */
+/* The 128-bit vector union of the sse and avx512 features. */
+static void add_vec128(struct strbuf *o)
+{
+    static const char *const vectors[][3] = {
+        {"v8bf16", "bfloat16", "8"}, {"v8h", "ieee_half", "8"},
+        {"v4f", "ieee_single", "4"}, {"v2d", "ieee_double", "2"},
+        {"v16i8", "int8", "16"},     {"v8i16", "int16", "8"},
+        {"v4i32", "int32", "4"},     {"v2i64", "int64", "2"},
+    };
+    static const char *const fields[][2] = {
+        {"v8_bfloat16", "v8bf16"}, {"v8_half", "v8h"},   {"v4_float", "v4f"},
+        {"v2_double", "v2d"},      {"v16_int8", "v16i8"}, {"v8_int16", "v8i16"},
+        {"v4_int32", "v4i32"},     {"v2_int64", "v2i64"}, {"uint128", "uint128"},
+    };
+    for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
+        sb_addf(o, "    <vector id=\"%s\" type=\"%s\" count=\"%s\"/>\n", vectors[i][0],
+                vectors[i][1], vectors[i][2]);
+    sb_adds(o, "    <union id=\"vec128\">\n");
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+        sb_addf(o, "      <field name=\"%s\" type=\"%s\"/>\n", fields[i][0], fields[i][1]);
+    sb_adds(o, "    </union>\n");
+}
+
+/* Types used by the core, sse and avx512 features (the same as gdb's own
+ * 64bit-core.xml, 64bit-sse.xml and 64bit-avx512.xml define). */
 static void add_types(struct strbuf *o, enum gdb_feature feat)
 {
     if (feat == GDB_FEAT_CORE) {
@@ -36,40 +60,26 @@ static void add_types(struct strbuf *o, enum gdb_feature feat)
         };
         add_flags(o, "i386_eflags", eflags, (int)(sizeof(eflags) / sizeof(eflags[0])));
     } else if (feat == GDB_FEAT_SSE) {
-        static const char *const vectors[][3] = {
-            {"v8bf16", "bfloat16", "8"}, {"v8h", "ieee_half", "8"},
-            {"v4f", "ieee_single", "4"}, {"v2d", "ieee_double", "2"},
-            {"v16i8", "int8", "16"},     {"v8i16", "int16", "8"},
-            {"v4i32", "int32", "4"},     {"v2i64", "int64", "2"},
-        };
-        static const char *const fields[][2] = {
-            {"v8_bfloat16", "v8bf16"}, {"v8_half", "v8h"},   {"v4_float", "v4f"},
-            {"v2_double", "v2d"},      {"v16_int8", "v16i8"}, {"v8_int16", "v8i16"},
-            {"v4_int32", "v4i32"},     {"v2_int64", "v2i64"}, {"uint128", "uint128"},
-        };
-        for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
-            sb_addf(o, "    <vector id=\"%s\" type=\"%s\" count=\"%s\"/>\n", vectors[i][0],
-                    vectors[i][1], vectors[i][2]);
-        sb_adds(o, "    <union id=\"vec128\">\n");
-        for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-            sb_addf(o, "      <field name=\"%s\" type=\"%s\"/>\n", fields[i][0], fields[i][1]);
-        sb_adds(o, "    </union>\n");
+        add_vec128(o);
         static const struct flag_bit mxcsr[] = {
             {"IE", 0}, {"DE", 1}, {"ZE", 2},  {"OE", 3},  {"UE", 4},  {"PE", 5},  {"DAZ", 6},
             {"IM", 7}, {"DM", 8}, {"ZM", 9}, {"OM", 10}, {"UM", 11}, {"PM", 12}, {"FZ", 15},
         };
         add_flags(o, "i386_mxcsr", mxcsr, (int)(sizeof(mxcsr) / sizeof(mxcsr[0])));
+    } else if (feat == GDB_FEAT_AVX512) {
+        add_vec128(o);
+        sb_adds(o, "    <vector id=\"v2ui128\" type=\"uint128\" count=\"2\"/>\n");
     }
 }
 
-void gdb_target_xml(struct strbuf *o, bool has_avx)
+void gdb_target_xml(struct strbuf *o, int level)
 {
     sb_adds(o, "<?xml version=\"1.0\"?>\n"
                "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
                "<target version=\"1.0\">\n"
                "  <architecture>i386:x86-64</architecture>\n"
                "  <osabi>GNU/Linux</osabi>\n");
-    int n = gdb_reg_count(has_avx);
+    int n = gdb_reg_count(level);
     for (int i = 0; i < n;) {
         enum gdb_feature feat = gdb_reg_table[i].feature;
         sb_addf(o, "  <feature name=\"%s\">\n", feature_names[feat]);

@@ -7,4 +7,4 @@
 
 /* Appends target.xml; the org.gnu.gdb.i386.avx feature (ymm0h-ymm15h)
  * only with has_avx.  Register numbers follow registers.h. */
-void gdb_target_xml(struct strbuf *out, bool has_avx);
+void gdb_target_xml(struct strbuf *out, int level);

@@ -5,6 +5,7 @@
  * at the same stop, and thrown away when the replay moves on, so the
  * replay never departs from the recording.  Registers cannot be changed:
  * running the program with them changed (`call f()`) is refused. */
+#include <cpuid.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +67,39 @@ static void thread_name(void *ctx, pid_t tid, char *buf, size_t len)
     buf[strcspn(buf, "\n")] = 0;
 }
 
+/* Where XSAVE keeps state component i (CPUID leaf 0xd), in the standard
+ * format ptrace gives. */
+static uint32_t xsave_offset(unsigned i)
+{
+    unsigned a, b, c, d;
+    __cpuid_count(0xd, i, a, b, c, d);
+    (void)a, (void)c, (void)d;
+    return b;
+}
+
+/* The AVX-512 state: opmask (component 5), the upper halves of zmm0-15
+ * (6), zmm16-31 (7); a component not in xstate_bv is in its initial,
+ * zero state. */
+static void get_avx512(struct gdb_regs *out, const uint8_t *xsave, size_t len, uint64_t xcr0,
+                       uint64_t xstate_bv)
+{
+    if ((xcr0 & 0xe0) != 0xe0)
+        return;
+    static const struct {
+        unsigned component;
+        size_t size;
+    } parts[] = {{5, sizeof out->k}, {6, sizeof out->zmmh}, {7, sizeof out->zmm_hi16}};
+    void *dst[] = {out->k, out->zmmh, out->zmm_hi16};
+    for (int i = 0; i < 3; i++) {
+        uint32_t off = xsave_offset(parts[i].component);
+        if (!off || off + parts[i].size > len)
+            return;
+        if (xstate_bv & (1ull << parts[i].component))
+            memcpy(dst[i], xsave + off, parts[i].size);
+    }
+    out->has_avx512 = true;
+}
+
 static int get_regs(void *ctx, pid_t tid, struct gdb_regs *out)
 {
     struct replayer *rp = ctx;
@@ -86,6 +120,7 @@ static int get_regs(void *ctx, pid_t tid, struct gdb_regs *out)
         out->has_avx = xcr0 & 4;
         if (xstate_bv & 4) /* else the upper halves are in their initial, zero state */
             memcpy(out->ymmh, xsave + XSAVE_YMMH_OFFSET, sizeof out->ymmh);
+        get_avx512(out, xsave, iov.iov_len, xcr0, xstate_bv);
     }
     return 0;
 }
@@ -99,7 +134,11 @@ static int set_regs(void *ctx, pid_t tid, const struct gdb_regs *in, char *why, 
         struct user_regs_struct a = now.gpr, b = in->gpr;
         a.orig_rax = b.orig_rax = 0;
         if (!memcmp(&a, &b, sizeof a) && !memcmp(&now.fp, &in->fp, sizeof now.fp) &&
-            (!now.has_avx || !memcmp(now.ymmh, in->ymmh, sizeof now.ymmh)))
+            (!now.has_avx || !memcmp(now.ymmh, in->ymmh, sizeof now.ymmh)) &&
+            (!now.has_avx512 ||
+             (!memcmp(now.zmmh, in->zmmh, sizeof now.zmmh) &&
+              !memcmp(now.zmm_hi16, in->zmm_hi16, sizeof now.zmm_hi16) &&
+              !memcmp(now.k, in->k, sizeof now.k))))
             return 0;
     }
     snprintf(why, whylen, "registers cannot be changed in a replay: the program would no longer "

@@ -525,6 +525,39 @@ static void test_pure(void)
           "registers round-trip through the gdb layout");
     CHECK((r2.fp.fop & 0x7ff) == (r.fp.fop & 0x7ff), "fop (11 bits)");
 
+    /* AVX-512: xmm16-31 and ymm16h-31h are parts of zmm16-31, zmm16h-31h
+     * their upper halves, k0-k7 */
+    CHECK(gdb_regs_size(2) == 816 + 16 * 16 + 16 * 16 + 8 * 8 + 32 * 32, "g size with AVX-512 %zu",
+          gdb_regs_size(2));
+    struct gdb_regs z, z2;
+    memset(&z, 0, sizeof z);
+    memset(&z2, 0, sizeof z2);
+    for (size_t i = 0; i < sizeof z.zmm_hi16; i++)
+        ((uint8_t *)z.zmm_hi16)[i] = (uint8_t)(i * 7 + 1);
+    for (size_t i = 0; i < sizeof z.zmmh; i++)
+        ((uint8_t *)z.zmmh)[i] = (uint8_t)(i * 3 + 2);
+    for (int i = 0; i < 8; i++)
+        z.k[i] = 0x1111111111111111ull * (uint64_t)(i + 1);
+    z.has_avx = z.has_avx512 = true;
+    CHECK(gdb_regs_level(&z) == 2 && gdb_reg_count(2) == 148, "AVX-512 level and count");
+    uint8_t zb[GDB_REG_MAX_BYTES];
+    CHECK(gdb_reg_get(&z, GDB_REG_XMM16 + 1, zb) == 16 && !memcmp(zb, z.zmm_hi16[1], 16),
+          "xmm17 is the low quarter of zmm17");
+    CHECK(gdb_reg_get(&z, GDB_REG_YMM16H + 2, zb) == 16 && !memcmp(zb, z.zmm_hi16[2] + 16, 16),
+          "ymm18h is the second quarter of zmm18");
+    CHECK(gdb_reg_get(&z, GDB_REG_ZMM0H + 31, zb) == 32 && !memcmp(zb, z.zmm_hi16[15] + 32, 32),
+          "zmm31h is the upper half of zmm31");
+    CHECK(gdb_reg_get(&z, GDB_REG_ZMM0H + 3, zb) == 32 && !memcmp(zb, z.zmmh[3], 32),
+          "zmm3h");
+    CHECK(gdb_reg_get(&z, GDB_REG_K0 + 5, zb) == 8 && !memcmp(zb, &z.k[5], 8), "k5");
+    for (int i = GDB_NUM_REGS_AVX; i < GDB_NUM_REGS_AVX512; i++) {
+        gdb_reg_get(&z, i, zb);
+        gdb_reg_set(&z2, i, zb);
+    }
+    CHECK(!memcmp(z.zmm_hi16, z2.zmm_hi16, sizeof z.zmm_hi16) &&
+              !memcmp(z.zmmh, z2.zmmh, sizeof z.zmmh) && !memcmp(z.k, z2.k, sizeof z.k),
+          "AVX-512 registers round-trip through the gdb layout");
+
     /* target.xml */
     struct strbuf x = {0};
     gdb_target_xml(&x, true);
@@ -535,6 +568,15 @@ static void test_pure(void)
               strstr(x.p, "name=\"ymm15h\" bitsize=\"128\" type=\"uint128\" regnum=\"75\"") &&
               strstr(x.p, "name=\"xmm0\" bitsize=\"128\" type=\"vec128\" regnum=\"40\""),
           "target.xml with avx");
+    CHECK(!strstr(x.p, "avx512") && !strstr(x.p, "zmm"), "target.xml with avx: no AVX-512");
+    sb_reset(&x);
+    gdb_target_xml(&x, 2);
+    CHECK(strstr(x.p, "<feature name=\"org.gnu.gdb.i386.avx512\">") &&
+              strstr(x.p, "<vector id=\"v2ui128\" type=\"uint128\" count=\"2\"/>") &&
+              strstr(x.p, "name=\"xmm16\" bitsize=\"128\" type=\"vec128\" regnum=\"76\"") &&
+              strstr(x.p, "name=\"k0\" bitsize=\"64\" type=\"uint64\" regnum=\"108\"") &&
+              strstr(x.p, "name=\"zmm31h\" bitsize=\"256\" type=\"v2ui128\" regnum=\"147\""),
+          "target.xml with AVX-512");
     sb_reset(&x);
     gdb_target_xml(&x, false);
     CHECK(!strstr(x.p, "ymm") && strstr(x.p, "gs_base"), "target.xml without avx");
