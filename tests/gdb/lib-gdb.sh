@@ -8,10 +8,11 @@
 #                                    stands at the first instruction (START)
 #   normalize FILE                   drops what differs by nature (pids,
 #                                    "Starting program", libthread_db notes),
-#                                    and the AVX-512 mask registers k0-k7: native
-#                                    gdb 13 reads them at Intel's XSAVE offsets,
-#                                    so on AMD CPUs it shows 0 (the replay shows
-#                                    what the program reads: gdb_answers, avx512)
+#                                    and the AVX-512 mask registers k0-k7: on AMD
+#                                    CPUs native gdb 13 shows them as 0 (it seems
+#                                    to assume Intel's XSAVE offsets); the replay
+#                                    shows what the program reads (gdb_answers,
+#                                    avx512)
 #
 # Both gdbs see the same program with the same environment and arguments,
 # so stack addresses and registers agree.

@@ -89,7 +89,7 @@ done
 
 # AVX-512 registers (where the CPU has them): gdb shows the masks and a
 # zmm register as the program read them itself.  Native gdb 13 is no
-# reference on AMD CPUs: it reads k0-k7 at Intel's XSAVE offsets.
+# reference on AMD CPUs: it shows k0-k7 as 0 there (docs/debugging.md).
 if grep -qw avx512f /proc/cpuinfo; then
     debug_replay avx512
     n=$(grep -c '^\$[0-9]* = 1$' "$WORK/avx512.replay.n")
