@@ -34,6 +34,10 @@ static int ncps;
 static uint64_t budget_kib = 1024 * 1024;
 static uint64_t every_events; /* --checkpoint-interval; 0: the gaps above */
 static struct timespec last_taken;
+/* A writable shared mapping was found: looking again (reading every
+ * process's maps) waits until this event. */
+static uint64_t maps_again_at;
+#define MAPS_BACKOFF 256
 
 void checkpoint_set_budget(uint64_t mib)
 {
@@ -67,14 +71,6 @@ void checkpoint_unpin(uint64_t cp_event_no)
     for (int i = 0; i < ncps; i++)
         if (cps[i].event_no == cp_event_no && cps[i].pins > 0)
             cps[i].pins--;
-}
-
-int checkpoint_count(uint64_t *mem_kib)
-{
-    *mem_kib = 0;
-    for (int i = 0; i < ncps; i++)
-        *mem_kib += cps[i].mem_kib;
-    return ncps;
 }
 
 static int64_t elapsed_ns(const struct timespec *since)
@@ -181,9 +177,16 @@ static bool copyable_replay(struct replayer *rp, const struct event *ev)
         bool leader = false;
         for (struct ptask *l = rp->tasks; l && !leader; l = l->next)
             leader = l->tid == t->tgid;
-        if (!leader || (t->tid == t->tgid && fork_copy_shares_memory(t->tid)))
+        if (!leader)
             return false;
     }
+    if (rp->event_no < maps_again_at)
+        return false;
+    for (struct ptask *t = rp->tasks; t; t = t->next)
+        if (t->tid == t->tgid && fork_copy_shares_memory(t->tid)) {
+            maps_again_at = rp->event_no + MAPS_BACKOFF;
+            return false;
+        }
     return true;
 }
 
@@ -412,5 +415,6 @@ int checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *tasks)
     if (!ok)
         return 0;
     clock_gettime(CLOCK_MONOTONIC, &last_taken);
+    maps_again_at = 0;
     return cp->ntasks;
 }

@@ -69,5 +69,3 @@ void checkpoint_unpin(uint64_t cp_event_no);
  * in tasks[0..cp->ntasks) (with the copies' tids).  Returns their number,
  * 0 when the copies could not be made (none is left running). */
 int checkpoint_spawn(const struct replay_checkpoint *cp, struct ptask *tasks);
-/* How many there are, and their memory (KiB). */
-int checkpoint_count(uint64_t *mem_kib);
