@@ -4,7 +4,8 @@
 # 20,000 syscalls, a conditional breakpoint reached backwards, gdb's
 # checkpoint/restart; the same answers with a budget that drops most of
 # them, and none taken with --checkpoint-memory=0; a threaded process
-# walked back as without checkpoints; a parent and its child.
+# walked back as without checkpoints; a parent and its child; two that
+# share memory, which are not copied.
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/gdb/lib-gdb.sh"
 "$REWIND" gdbinit >"$WORK/gdbinit" || fail "rewind gdbinit"
@@ -112,5 +113,15 @@ debug_session procs proc_walk "" -ex 'break 29' -ex continue -ex 'watch culprit'
 grep -q ': checkpoint before event [0-9]*: process [0-9]* (2 processes, 2 threads)' "$WORK/procs.log" ||
     fail "procs: no checkpoint of both processes"
 [ "$(restored procs)" -ge 1 ] || fail "procs: no pass started from a checkpoint"
+
+# Memory shared between the processes: no checkpoint of them (a copy
+# would share the page, not keep it); the passes start from the beginning.
+record_prog shared_walk
+debug_session shared shared_walk "" -ex 'break 28' -ex continue -ex 'watch culprit' \
+    -ex reverse-continue -ex 'print culprit' -ex reverse-continue -ex 'print culprit'
+[ "$(grep '^\$[0-9]' "$OUT" | tr '\n' ' ')" = '$1 = 1000 $2 = 0 ' ] ||
+    { show "$OUT"; fail "shared: the parent's writes walked back"; }
+grep -q ': checkpoint before event [0-9]*: process [0-9]* (2 processes' "$WORK/shared.log" &&
+    fail "shared: processes sharing a page were copied"
 
 echo "checkpoints: $taken taken, $(restored forked) restores; the same answers with an 8 MiB budget; threads: $(restored mt_forked) restores; two processes: $(restored procs) restores"
