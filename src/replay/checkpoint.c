@@ -211,7 +211,8 @@ static pid_t copy_process(struct ptask *t, struct cp_process *cp)
 {
     int last, led_here, other, st = 0;
     tracee_stop_of(t->tid, &last, &led_here);
-    cp->insn = stop_session_syscall_insn(t->tid);
+    /* The one vdso_patch found; a scan of the vDSO only without it. */
+    cp->insn = t->syscall_insn ? t->syscall_insn : stop_session_syscall_insn(t->tid);
     struct stop_session ss;
     if (!cp->insn || stop_session_begin(&ss, t->tid, last, led_here, 0, &other) != SESSION_OK)
         return 0;

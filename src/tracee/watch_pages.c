@@ -138,12 +138,18 @@ static bool any_on(const struct space *s)
     return false;
 }
 
+static const struct page *page_at(const struct space *s, uint64_t page)
+{
+    for (size_t i = 0; s && i < s->npages; i++)
+        if (s->pages[i].addr == page)
+            return &s->pages[i];
+    return NULL;
+}
+
 static bool page_on(const struct space *s, uint64_t page)
 {
-    for (size_t i = 0; i < s->npages; i++)
-        if (s->pages[i].addr == page)
-            return s->pages[i].on;
-    return false;
+    const struct page *p = page_at(s, page);
+    return p && p->on;
 }
 
 /* Whether every page tid's watches touch is protected. */
@@ -316,12 +322,8 @@ int watch_pages_fault(pid_t tid, pid_t tgid, uint64_t addr, bool (*step)(pid_t, 
 
 bool watch_pages_write_protected(pid_t tgid, uint64_t addr)
 {
-    struct space *s = space_of(tgid);
-    uint64_t page = addr & ~(PAGE - 1);
-    for (size_t i = 0; s && i < s->npages; i++)
-        if (s->pages[i].addr == page)
-            return s->pages[i].on && !s->pages[i].on_none;
-    return false;
+    const struct page *p = page_at(space_of(tgid), addr & ~(PAGE - 1));
+    return p && p->on && !p->on_none;
 }
 
 bool watch_pages_can_protect(pid_t tid, uint64_t addr, int len)
