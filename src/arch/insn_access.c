@@ -108,3 +108,116 @@ bool insn_plain_store(pid_t tid, const regs_t *r, struct plain_store *st)
     cs_free(insn, 1);
     return ok;
 }
+
+int insn_movable(pid_t tid, uint64_t rip, uint8_t bytes[16], int *disp_off)
+{
+    cs_insn *insn = decode(tid, rip);
+    if (!insn)
+        return 0;
+    int len = insn->size;
+    bool ok = len >= 2 && len <= 16;
+    for (int i = 0; ok && i < insn->detail->groups_count; i++) {
+        switch (insn->detail->groups[i]) {
+        case CS_GRP_JUMP: case CS_GRP_CALL: case CS_GRP_RET: case CS_GRP_INT: case CS_GRP_IRET:
+        case CS_GRP_BRANCH_RELATIVE:
+            ok = false;
+            break;
+        }
+    }
+    *disp_off = -1;
+    const cs_x86 *x = &insn->detail->x86;
+    for (int i = 0; ok && i < x->op_count; i++)
+        if (x->operands[i].type == X86_OP_MEM && x->operands[i].mem.base == X86_REG_RIP) {
+            if (x->encoding.disp_size != 4)
+                ok = false;
+            *disp_off = x->encoding.disp_offset;
+        }
+    if (ok)
+        memcpy(bytes, insn->bytes, len);
+    cs_free(insn, 1);
+    return ok ? len : 0;
+}
+
+/* A decoder without operand details (for sweeps over code). */
+static csh plain_decoder(void)
+{
+    static csh cs;
+    static bool opened;
+    if (!opened && cs_open(CS_ARCH_X86, CS_MODE_64, &cs) == CS_ERR_OK)
+        opened = true;
+    return opened ? cs : 0;
+}
+
+/* Bytes never run: padding the compiler put after an unconditional jump
+ * or a return (nops, int3s), before the next aligned label. */
+static bool is_filler(const cs_insn *in)
+{
+    return in->id == X86_INS_NOP || in->id == X86_INS_INT3 ||
+           (in->size == 2 && in->bytes[0] == 0x66 && in->bytes[1] == 0x90);
+}
+
+uint64_t insn_filler_after(pid_t tid, uint64_t from, size_t span, int need)
+{
+    csh cs = plain_decoder();
+    if (!cs)
+        return 0;
+    uint8_t code[512];
+    if (span > sizeof code - 16)
+        span = sizeof code - 16;
+    ssize_t n = tracee_read(tid, from, code, span + 16);
+    if (n <= 0)
+        return 0;
+    soft_bp_unpatch(tid, from, code, n);
+    const uint8_t *p = code;
+    size_t left = n;
+    uint64_t addr = from, run = 0;
+    bool after_exit = false;
+    cs_insn *in = cs_malloc(cs);
+    uint64_t found = 0;
+    while (!found && addr < from + span && cs_disasm_iter(cs, &p, &left, &addr, in)) {
+        if (is_filler(in) && (after_exit || run)) {
+            if (!run)
+                run = in->address;
+            if (addr - run >= (uint64_t)need)
+                found = run;
+            continue;
+        }
+        run = 0;
+        after_exit = in->id == X86_INS_JMP || in->id == X86_INS_RET || in->id == X86_INS_UD2;
+    }
+    cs_free(in, 1);
+    return found;
+}
+
+uint64_t insn_filler_before(pid_t tid, uint64_t before, size_t span, int need)
+{
+    csh cs = plain_decoder();
+    if (!cs)
+        return 0;
+    uint8_t code[256];
+    if (span > sizeof code || before < span)
+        return 0;
+    uint64_t base = before - span;
+    if (tracee_read(tid, base, code, span) != (ssize_t)span)
+        return 0;
+    soft_bp_unpatch(tid, base, code, span);
+    cs_insn *in = cs_malloc(cs);
+    uint64_t found = 0;
+    /* Padding up to a 16-byte boundary right after a ret: nothing falls
+     * into it, and labels come after it. */
+    for (uint64_t end = before & ~15ull; !found && end > base + 16; end -= 16) {
+        for (uint64_t x = end - 15; !found && x + need <= end; x++) {
+            if (code[x - 1 - base] != 0xc3)
+                continue;
+            const uint8_t *p = code + (x - base);
+            size_t left = end - x;
+            uint64_t addr = x;
+            while (cs_disasm_iter(cs, &p, &left, &addr, in) && is_filler(in))
+                ;
+            if (addr == end && !left)
+                found = x;
+        }
+    }
+    cs_free(in, 1);
+    return found;
+}

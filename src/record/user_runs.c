@@ -34,6 +34,7 @@
 #include "common/die.h"
 #include "record/recorder.h"
 #include "trace/event.h"
+#include "tracee/jump_search.h"
 #include "tracee/tracee.h"
 
 #define PEEK_DELAY_NS 30000     /* into a run, a peek finds an anchor */
@@ -215,6 +216,28 @@ static bool sent_by_program(struct rtask *t)
 enum { PROBE_LOOP, PROBE_NO_LOOP, PROBE_ELSEWHERE };
 #define MAX_PROBE_STEPS 96
 
+/* One single-step of t (with sig): 0 done (*now its registers), -1 not
+ * possible (a syscall instruction or an int3 ahead would run unseen), 1
+ * another stop came (*status). */
+static int step_one(struct rtask *t, regs_t *now, int sig, int *status)
+{
+    uint8_t insn[2];
+    if (tracee_read(t->tid, now->rip, insn, 2) != 2 || insn[0] == 0xcc ||
+        (insn[0] == 0x0f && insn[1] == 0x05))
+        return -1;
+    if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, sig) < 0)
+        return -1;
+    int st = wait_for(t->tid);
+    siginfo_t si;
+    if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP || (st >> 16) ||
+        ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || si.si_code != TRAP_TRACE) {
+        *status = st;
+        return 1;
+    }
+    regs_get(t->tid, now);
+    return 0;
+}
+
 /* Without debug registers, an anchor outside a loop (the tail of a call
  * the thread leaves for good) would cost replay a stop at every execution
  * of whatever the thread then loops in, until the next peek.  So the peek
@@ -231,21 +254,12 @@ static int step_into_loop(struct rtask *t, regs_t *now, int *sig, int *status)
             if (seen[i] == now->rip)
                 return PROBE_LOOP;
         seen[n] = now->rip;
-        uint8_t insn[2];
-        if (tracee_read(t->tid, now->rip, insn, 2) != 2 || insn[0] == 0xcc ||
-            (insn[0] == 0x0f && insn[1] == 0x05))
-            return PROBE_NO_LOOP;
-        if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, *sig) < 0)
-            return PROBE_NO_LOOP;
+        int got = step_one(t, now, *sig, status);
+        if (got < 0)
+            return PROBE_NO_LOOP; /* not stepped: *sig is still to be given */
         *sig = 0;
-        int st = wait_for(t->tid);
-        siginfo_t si;
-        if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP || (st >> 16) ||
-            ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || si.si_code != TRAP_TRACE) {
-            *status = st;
+        if (got)
             return PROBE_ELSEWHERE;
-        }
-        regs_get(t->tid, now);
     }
     return PROBE_NO_LOOP;
 }
@@ -261,6 +275,71 @@ static bool anchor_open(struct rtask *t, const regs_t *now)
     t->anchor_base = 0;
     t->anchor_nwords = 0;
     return true;
+}
+
+enum { MOVABLE_FOUND, MOVABLE_NONE, MOVABLE_ELSEWHERE };
+#define MAX_MOVABLE_STEPS 64
+
+/* Single-steps t until it stands at an instruction replay can patch with
+ * a jump, so that replay finds this point at the program's speed
+ * (tracee/jump_search.h) however long the loop ran.  A
+ * syscall instruction or an int3 ahead ends the search; another stop is
+ * *status. */
+static int step_to_movable(struct rtask *t, regs_t *now, int *status)
+{
+    for (int n = 0; n < MAX_MOVABLE_STEPS; n++) {
+        if (jump_search_possible(t->tid, now->rip))
+            return MOVABLE_FOUND;
+        int got = step_one(t, now, 0, status);
+        if (got)
+            return got < 0 ? MOVABLE_NONE : MOVABLE_ELSEWHERE;
+    }
+    return MOVABLE_NONE;
+}
+
+/* The end of a time slice while another task could run: t is stopped
+ * (a PREEMPT event, positioned like a signal) and the other runs.  Where
+ * it stands, replay must find it again: at an instruction it can patch,
+ * by registers from the last count or the resume, with the words of
+ * memory that tell the iterations of a loop whose state is in memory
+ * apart (record/anchor_memory.c).  A spin, a loop with a counter in a
+ * register and plain computing are all preempted so. */
+static int preempt(struct recorder *r, struct rtask *t, regs_t *now, int *status)
+{
+    debug("thread %d: end of a time slice at 0x%llx", t->tid, (unsigned long long)now->rip);
+    int got = step_to_movable(t, now, status);
+    if (got == MOVABLE_ELSEWHERE)
+        return STOPPED_ELSEWHERE;
+    if (got == MOVABLE_NONE) {
+        debug("thread %d: no place to preempt at 0x%llx: it runs on", t->tid,
+              (unsigned long long)now->rip);
+        arm_timer(r, t, slice_ns(r), PHASE_SLICE);
+        return STOPPED_RESUME;
+    }
+    if (!t->anchored && !hot_counted(t)) {
+        /* The loop's registers may repeat while its memory changes: the
+         * anchor's look at the next executions finds the words. */
+        if (t->clock_fd < 0)
+            t->clock_fd = clock_open(t->tid, peek_delay(), SIGSTOP);
+        if (anchor_open(t, now)) {
+            int how = anchor_fingerprint(t, 0, status);
+            if (how == ANCHOR_OTHER_STOP)
+                return STOPPED_ELSEWHERE;
+            if (how == ANCHOR_NOT_MET) {
+                hwbp_close(t->anchor_fd);
+                t->anchored = false;
+                arm_timer(r, t, slice_ns(r), PHASE_SLICE);
+                return STOPPED_RESUME;
+            }
+        }
+        regs_get(t->tid, now);
+    }
+    struct ev_preempt p = {.regs = *now};
+    if (user_run_position(t, now, &p.pos)) {
+        event_write(r->events, EV_PREEMPT, t->tid, &p, sizeof p - EV_POSITION_UNUSED(&p.pos), NULL, 0);
+        r->nevents++;
+    }
+    return STOPPED_PREEMPTED;
 }
 
 int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
@@ -290,25 +369,8 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
         t->restartable = false;
         return STOPPED_RESUME;
     }
-    if (intent == STOP_FOR_PREEMPT) {
-        /* Only a thread spinning with its registers unchanged since the
-         * peek is preempted: replay finds that state at the spin's first
-         * iteration (register match), however long it spun.  A loop whose
-         * state changes would cost replay a stop per iteration to find;
-         * it runs on until its next syscall (docs/async-events.md). */
-        if (!t->peeked || !regs_match(&now, &t->peek_regs, why, sizeof why)) {
-            t->peek_regs = now;
-            t->peeked = true;
-            arm_timer(r, t, slice_ns(r), PHASE_SLICE);
-            return STOPPED_RESUME;
-        }
-        struct ev_preempt p = {.regs = now};
-        if (user_run_position(t, &now, &p.pos)) {
-            event_write(r->events, EV_PREEMPT, t->tid, &p, sizeof p - EV_POSITION_UNUSED(&p.pos), NULL, 0);
-            r->nevents++;
-        }
-        return STOPPED_PREEMPTED;
-    }
+    if (intent == STOP_FOR_PREEMPT)
+        return preempt(r, t, &now, status);
     t->peek_regs = now;
     t->peeked = true;
     if (has_company(r, t))

@@ -13,7 +13,10 @@
 #include "arch/hw_breakpoint.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
+#include "replay/debugger.h"
 #include "replay/replayer.h"
+#include "tracee/jump_search.h"
+#include "tracee/soft_breakpoint.h"
 #include "tracee/tracee.h"
 
 #define EFLAGS_RF 0x10000ull
@@ -61,11 +64,52 @@ static bool words_match(pid_t tid, const struct ev_word *words, uint32_t n)
     return true;
 }
 
+/* The same at the program's speed, with a jump patch (tracee/jump_search.h):
+ * false when the instruction cannot be patched (nothing was run). */
+static bool jump_search(struct replayer *rp, struct ptask *t, const regs_t *want,
+                        const struct ev_word *words, uint32_t n)
+{
+    /* gdb could step into the trampoline or read the patch: under gdb the
+     * search stops at every execution instead. */
+    if (rp->dbg && rp->dbg->active)
+        return false;
+    int last, led_here;
+    if (t->pending_sig || t->mask_after_delivery || !tracee_stop_of(t->tid, &last, &led_here))
+        return false;
+    struct jump_search js;
+    if (!jump_search_begin(&js, t->tid, t->syscall_insn, last, led_here, 0, want, words, n)) {
+        jump_search_end(&js, last, led_here, 0);
+        return false;
+    }
+    unsigned long traps = 0;
+    for (;;) {
+        struct stop s;
+        resume_and_wait(rp, t, PTRACE_SYSEMU, &s);
+        regs_t now;
+        if (s.kind != STOP_SIGNAL || s.sig != SIGTRAP || !regs_get_quiet(t->tid, &now) ||
+            !jump_search_hit(&js, &now))
+            divergence(rp, "a position in user code was not reached (%s)",
+                       s.kind == STOP_SYSCALL_ENTRY ? "a syscall came first" : "another stop came first");
+        traps++;
+        char why[8];
+        if (regs_match(&now, want, why, sizeof why) && words_match(t->tid, words, n)) {
+            regs_set(t->tid, &now);
+            break;
+        }
+    }
+    tracee_stop_of(t->tid, &last, &led_here);
+    jump_search_end(&js, last, led_here, 0);
+    debug("jump search for 0x%llx: %lu traps", (unsigned long long)want->rip, traps);
+    return true;
+}
+
 /* Stops at executions of addr until the registers are exactly want and
  * the n words of memory hold their values (an anchor's fingerprint). */
 static void search(struct replayer *rp, struct ptask *t, uint64_t addr, const regs_t *want,
                    const struct ev_word *words, uint32_t n)
 {
+    if (addr == want->rip && jump_search(rp, t, want, words, n))
+        return;
     int fd = arm(rp, t, addr, 1);
     unsigned long stops = 0;
     for (;;) {

@@ -140,8 +140,18 @@ static bool step_syscall(pid_t tid, int *other)
 int stop_session_call(struct stop_session *ss, uint64_t insn, long nr, uint64_t a0, uint64_t a1,
                       uint64_t a2, long *result, int *other)
 {
+    const uint64_t args[6] = {a0, a1, a2, ss->saved.r10, ss->saved.r8, ss->saved.r9};
+    return stop_session_call6(ss, insn, nr, args, result, other);
+}
+
+int stop_session_call6(struct stop_session *ss, uint64_t insn, long nr, const uint64_t args[6],
+                       long *result, int *other)
+{
     regs_t r = ss->saved;
-    regs_for_syscall(&r, insn, nr, a0, a1, a2);
+    regs_for_syscall(&r, insn, nr, args[0], args[1], args[2]);
+    r.r10 = args[3];
+    r.r8 = args[4];
+    r.r9 = args[5];
     if (ptrace(PTRACE_SETREGS, ss->tid, 0, &r) < 0) {
         *other = -1;
         return SESSION_STOPPED;

@@ -38,6 +38,9 @@ int stop_session_begin(struct stop_session *ss, pid_t tid, int last, int led_her
 /* Runs syscall nr(a0, a1, a2) at insn; *result is what it returned. */
 int stop_session_call(struct stop_session *ss, uint64_t insn, long nr, uint64_t a0, uint64_t a1,
                       uint64_t a2, long *result, int *other);
+/* The same with six arguments (mmap). */
+int stop_session_call6(struct stop_session *ss, uint64_t insn, long nr, const uint64_t args[6],
+                       long *result, int *other);
 /* Leaves the thread at a stop equivalent to the one the session began at,
  * with ss->saved as its registers. */
 int stop_session_end(struct stop_session *ss, int *other);

@@ -1,0 +1,53 @@
+/* Finding the first execution of an instruction at which a thread has
+ * given registers (and memory words), at the program's own speed.
+ *
+ * Without a PMU, replay finds a point in user code by its registers: the
+ * first execution of its address with exactly those registers.  Stopping
+ * at every execution (an int3 or a debug register) costs a ptrace stop
+ * each, 100 to 400 us on the machines without debug registers, so a loop
+ * searched for milliseconds of its run took minutes.  Here the
+ * instruction is replaced by a jmp to code in a page mapped for the
+ * search, which compares the registers and words in the thread itself
+ * and traps only when all of them match; otherwise it runs the moved
+ * instruction and jumps back.  A few nanoseconds an execution. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arch/regs.h"
+#include "trace/event.h"
+
+struct jump_search {
+    pid_t tid;
+    uint64_t addr;     /* the patched instruction */
+    int len;
+    uint8_t orig[16];  /* its bytes */
+    uint64_t hop;      /* an instruction shorter than a jmp rel32: a short
+                          jmp to padding nearby, which holds the long one */
+    uint8_t hop_orig[5];
+    uint64_t page;     /* the trampoline's page */
+    uint64_t hit;      /* rip after the trampoline's int3 */
+    uint64_t insn;     /* the syscall instruction the page is mapped with */
+};
+
+/* Whether the instruction at rip in tid can be patched so. */
+bool jump_search_possible(pid_t tid, uint64_t rip);
+/* Patches the instruction at want->rip in tid (stopped; last/led_here as
+ * tracee_stop_of gives them, sig the signal it is to be resumed with), to
+ * trap when the registers (general ones and arithmetic flags) are want's
+ * and the n words hold their values.  False when the instruction cannot
+ * be moved or no page could be mapped within reach: nothing changed. */
+bool jump_search_begin(struct jump_search *js, pid_t tid, uint64_t insn, int last, int led_here,
+                       int sig, const regs_t *want, const struct ev_word *words, uint32_t n);
+/* Whether a SIGTRAP stop with registers *now is the trampoline's: then
+ * now->rip is set back to the patched instruction (not yet run) and the
+ * thread given those registers; the other registers are the thread's at
+ * that execution. */
+bool jump_search_hit(struct jump_search *js, regs_t *now);
+/* Resumes a thread that stopped at the trampoline but did not match in
+ * full (a register the trampoline does not compare): where it stands it
+ * goes on to run the moved instruction. */
+void jump_search_miss(struct jump_search *js, regs_t *now);
+/* Takes the patch and the page away; the thread must be stopped. */
+void jump_search_end(struct jump_search *js, int last, int led_here, int sig);
