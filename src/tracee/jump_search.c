@@ -60,6 +60,36 @@ static void cmp_rax_with(struct code *c, int reg)
     emit1(c, 0xc0 | (reg & 7));
 }
 
+static size_t reg_offset(int reg)
+{
+    static const size_t off[16] = {
+        offsetof(regs_t, rax), offsetof(regs_t, rcx), offsetof(regs_t, rdx), offsetof(regs_t, rbx),
+        offsetof(regs_t, rsp), offsetof(regs_t, rbp), offsetof(regs_t, rsi), offsetof(regs_t, rdi),
+        offsetof(regs_t, r8),  offsetof(regs_t, r9),  offsetof(regs_t, r10), offsetof(regs_t, r11),
+        offsetof(regs_t, r12), offsetof(regs_t, r13), offsetof(regs_t, r14), offsetof(regs_t, r15),
+    };
+    return off[reg];
+}
+
+/* The register to try first: one the run has changed since the thread
+ * stood where it is now (a loop's counter, likely), else rax.  Not rcx
+ * (the scratch) nor rsp. */
+static int filter_reg(pid_t tid, const regs_t *want)
+{
+    static const int order[] = {0, 2, 3, 6, 7, 5, 8, 9, 10, 11, 12, 13, 14, 15};
+    regs_t now;
+    if (!regs_get_quiet(tid, &now))
+        return 0;
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        uint64_t a, b;
+        memcpy(&a, (const char *)&now + reg_offset(order[i]), 8);
+        memcpy(&b, (const char *)want + reg_offset(order[i]), 8);
+        if (a != b)
+            return order[i];
+    }
+    return 0;
+}
+
 static void restore(struct code *c)
 {
     emit(c, "\x5b\x58\x9d", 3);                          /* pop %rbx; pop %rax; popfq */
@@ -74,6 +104,28 @@ static void build(struct code *c, uint64_t page, const struct jump_search *js, c
     size_t misses[64];
     int nm = 0;
     c->n = 0;
+    /* First one register, without touching the flags (pushfq and popfq are
+     * slow): rcx = reg - want, jrcxz.  Most executions end there. */
+    int reg = js->filter_reg;
+    uint64_t v;
+    memcpy(&v, (const char *)w + reg_offset(reg), 8);
+    emit(c, "\x48\x8d\x64\x24\x80", 5);                  /* lea -128(%rsp),%rsp */
+    emit1(c, 0x51);                                      /* push %rcx */
+    emit(c, "\x48\xb9", 2);                              /* movabs $-want,%rcx */
+    uint64_t neg = -v;
+    emit(c, &neg, 8);
+    emit1(c, (uint8_t)(0x48 | (reg >= 8 ? 2 : 0)));      /* lea (%rcx,%reg),%rcx */
+    emit1(c, 0x8d);
+    emit1(c, 0x0c);
+    emit1(c, (uint8_t)(((reg & 7) << 3) | 1));
+    emit(c, "\xe3\x0e", 2);                              /* jrcxz: to the full compare */
+    emit1(c, 0x59);                                      /* pop %rcx */
+    emit(c, "\x48\x8d\xa4\x24\x80\x00\x00\x00", 8);      /* lea 128(%rsp),%rsp */
+    emit1(c, 0xe9);                                      /* jmp to the moved instruction */
+    size_t fast_to_moved = c->n;
+    emit32(c, 0);
+    emit1(c, 0x59);                                      /* pop %rcx */
+    emit(c, "\x48\x8d\xa4\x24\x80\x00\x00\x00", 8);      /* lea 128(%rsp),%rsp */
     emit(c, "\x48\x8d\x64\x24\x80", 5);                  /* lea -128(%rsp),%rsp: the red zone */
     emit(c, "\x9c\x50\x53", 3);                          /* pushfq; push %rax; push %rbx */
     movabs_rax(c, w->rax);
@@ -130,6 +182,7 @@ static void build(struct code *c, uint64_t page, const struct jump_search *js, c
     /* The moved instruction, its rip-relative displacement made to point
      * where it pointed from its own place. */
     size_t moved = c->n;
+    link_to(c, fast_to_moved, moved);
     emit(c, js->orig, js->len);
     int disp_off = -1;
     uint8_t tmp[16];
@@ -247,6 +300,7 @@ bool jump_search_begin(struct jump_search *js, pid_t tid, uint64_t insn, int las
             return false;
         }
     }
+    js->filter_reg = filter_reg(tid, want);
     uint64_t near = free_page_near(tid, site);
     if (!near || !map_page(tid, insn, last, led_here, sig, near, &js->page))
         return false;

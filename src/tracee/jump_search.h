@@ -29,6 +29,7 @@ struct jump_search {
     uint64_t page;     /* the trampoline's page */
     uint64_t hit;      /* rip after the trampoline's int3 */
     uint64_t insn;     /* the syscall instruction the page is mapped with */
+    int filter_reg;    /* compared first, without touching the flags */
 };
 
 /* Whether the instruction at rip in tid can be patched so. */
