@@ -1,15 +1,17 @@
 /* A racing program without a syscall in its race, for tests/real/chaos_compute.sh:
- * two threads start together and increment a counter without a lock.  Each
- * notes the first iteration at which it found the counter moved by the other
- * thread (-1: never; a thread preempted between its load and its store does
- * not notice, it overwrites), and updates lost that way show in the total:
- * only preemptions in the middle of the loops change either. */
+ * two threads start together and increment a counter without a lock (updates
+ * get lost when a thread is preempted between its load and its store).  Each
+ * also takes a ticket per iteration with one atomic instruction and notes the
+ * first iteration at which the other thread had taken tickets meanwhile: where
+ * it was first preempted while the other still had work (-1: never). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
-#define ITERS 100000000L
+#define ITERS 20000000L
 
 static volatile long counter;
+static atomic_long ticket;
 static long first_seen[2] = {-1, -1};
 static pthread_barrier_t start;
 
@@ -17,12 +19,13 @@ static void *racer(void *arg)
 {
     long id = (long)arg;
     pthread_barrier_wait(&start);
-    long last = counter;
+    long expect = -1;
     for (long i = 0; i < ITERS; i++) {
-        long v = counter;
-        if (v != last && first_seen[id] < 0)
+        long t = atomic_fetch_add_explicit(&ticket, 1, memory_order_relaxed);
+        if (expect >= 0 && t != expect && first_seen[id] < 0)
             first_seen[id] = i;
-        counter = last = v + 1;
+        expect = t + 1;
+        counter = counter + 1;
     }
     return NULL;
 }
