@@ -150,7 +150,7 @@ static struct position pos_here(struct replayer *rp, struct ptask *t, enum pos_k
 /* Shows gdb the stop at pos, and takes its next request to run.  During a
  * reverse pass the pass takes the stop instead, until it gets where it
  * was going. */
-static void report(struct replayer *rp, struct gdb_stop *st, const struct position *pos)
+static void report_here(struct replayer *rp, struct gdb_stop *st, const struct position *pos)
 {
     struct debugger *d = rp->dbg;
     d->step_tid = 0;
@@ -202,6 +202,17 @@ static void report(struct replayer *rp, struct gdb_stop *st, const struct positi
             replay_abandon(0);
         }
     }
+}
+
+/* A search under way in the thread hides its patch from gdb meanwhile. */
+static void report(struct replayer *rp, struct gdb_stop *st, const struct position *pos)
+{
+    struct position here = *pos;
+    struct ptask *moved = position_search_yield(rp);
+    if (moved && moved->rec_tid == here.tid)
+        regs_get(moved->tid, &here.regs);
+    report_here(rp, st, &here);
+    position_search_go_on(rp);
 }
 
 static void report_thread(struct replayer *rp, struct ptask *t, enum gdb_stop_kind kind, int sig,
@@ -486,6 +497,19 @@ bool debugger_unblock_points(struct replayer *rp, struct ptask *t, uint64_t *mas
         return false;
     uint64_t open_mask = *mask & ~bit;
     return ptrace(PTRACE_SETSIGMASK, t->tid, sizeof open_mask, &open_mask) == 0;
+}
+
+bool debugger_allows_patch(struct replayer *rp, struct ptask *t, uint64_t addr, uint64_t len)
+{
+    struct debugger *d = rp->dbg;
+    if (!d || !d->active)
+        return true;
+    if (d->nhw || (d->req.kind == GDB_RESUME_STEP && d->req.tid == t->rec_tid))
+        return false;
+    for (int i = 0; i < d->nbps; i++)
+        if (d->bps[i].addr - addr < len)
+            return false;
+    return true;
 }
 
 /* Runs t over the int3 at bp, for a task that must not see it. */

@@ -163,6 +163,11 @@ bool debugger_before_resume(struct replayer *rp, struct ptask *t, int request, i
  * that signal, unblocks it for a resume and returns true with the mask to
  * put back in *mask. */
 bool debugger_unblock_points(struct replayer *rp, struct ptask *t, uint64_t *mask);
+/* Whether replay may patch [addr, addr + len) of t's code while t runs
+ * on (a jump search): gdb is not stepping t, watches nothing and has no
+ * breakpoint there.  The patch goes before gdb sees a stop
+ * (position_search_yield). */
+bool debugger_allows_patch(struct replayer *rp, struct ptask *t, uint64_t addr, uint64_t len);
 /* A stop of t: true when it was the debugger's (a breakpoint, a
  * watchpoint), reported to gdb; the caller resumes as before. */
 bool debugger_claims_stop(struct replayer *rp, struct ptask *t, const struct stop *s);

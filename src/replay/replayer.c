@@ -102,6 +102,7 @@ noreturn void replay_restart_from(const struct replay_checkpoint *cp)
     if (active)
         end_tasks(active);
     active = NULL;
+    position_search_forget();
     restore_from = cp;
     longjmp(restart_point, 1);
 }

@@ -139,6 +139,14 @@ void replay_mremap(struct replayer *rp, struct ptask *t, int64_t result);
 /* Waits for a PT_COMPLETING task's syscall exit and applies its result. */
 void replay_complete_syscall(struct replayer *rp, struct ptask *t);
 
+/* replay/signal_position.c: a search at the program's speed under way
+ * takes its patch out, for a stop gdb is about to see; returns the task
+ * whose registers that changed (it stood in the patch's code), or NULL; */
+struct ptask *position_search_yield(struct replayer *rp);
+/* ... and puts it back as gdb lets the threads run on; */
+void position_search_go_on(struct replayer *rp);
+/* ... and forgets it, the replay starting again. */
+void position_search_forget(void);
 /* replay/signal_position.c: runs t to the point of its current run of user
  * code where its registers were `at` (a signal landed, a slice ended). */
 void reach_position(struct replayer *rp, struct ptask *t, const regs_t *at,

@@ -64,30 +64,94 @@ static bool words_match(pid_t tid, const struct ev_word *words, uint32_t n)
     return true;
 }
 
+/* The jump search under way.  gdb sees the program's own code: its patch
+ * is taken out while gdb looks at a stop, and put back when gdb lets the
+ * thread run on, or replaced by a breakpoint at the address (yield_fd)
+ * when one of gdb's breakpoints or watchpoints is in the way. */
+static struct jump_search *running;
+static struct ptask *running_task;
+static int yield_fd = -1;
+
+struct ptask *position_search_yield(struct replayer *rp)
+{
+    struct jump_search *js = running;
+    if (!js || !js->patched)
+        return NULL;
+    struct ptask *t = running_task;
+    regs_t r;
+    regs_get(t->tid, &r);
+    uint64_t was = r.rip;
+    if (!jump_search_place(js, &r))
+        divergence(rp, "thread %d stopped inside the code of a search", t->tid);
+    jump_search_suspend(js);
+    if (r.rip == was)
+        return NULL;
+    if (r.rip == js->addr)
+        r.eflags &= ~EFLAGS_RF; /* this execution is still to be looked at */
+    regs_set(t->tid, &r);
+    return t;
+}
+
+void position_search_go_on(struct replayer *rp)
+{
+    struct jump_search *js = running;
+    if (!js || js->patched || yield_fd >= 0)
+        return;
+    struct ptask *t = running_task;
+    if (!debugger_allows_patch(rp, t, js->addr, js->len) ||
+        (js->hop && !debugger_allows_patch(rp, t, js->hop, 5))) {
+        struct debugger *d = rp->dbg;
+        if (d->req.kind == GDB_RESUME_STEP && d->req.tid == t->rec_tid && !d->nhw)
+            return; /* one step, then gdb looks again */
+        yield_fd = arm(rp, t, js->addr, 1);
+        debug("jump search for 0x%llx: on with a breakpoint, for gdb",
+              (unsigned long long)js->addr);
+        return;
+    }
+    if (!jump_search_resume(js))
+        divergence(rp, "cannot put a search's jump back at 0x%llx", (unsigned long long)js->addr);
+}
+
+void position_search_forget(void)
+{
+    running = NULL;
+    if (yield_fd >= 0)
+        hwbp_close(yield_fd);
+    yield_fd = -1;
+}
+
+static bool patch_allowed(struct replayer *rp, struct ptask *t, const struct jump_search *js)
+{
+    return debugger_allows_patch(rp, t, js->addr, js->len) &&
+           (!js->hop || debugger_allows_patch(rp, t, js->hop, 5));
+}
+
 /* The same at the program's speed, with a jump patch (tracee/jump_search.h):
  * false when the instruction cannot be patched (nothing was run). */
 static bool jump_search(struct replayer *rp, struct ptask *t, const regs_t *want,
                         const struct ev_word *words, uint32_t n)
 {
-    /* gdb could step into the trampoline or read the patch: under gdb the
-     * search stops at every execution instead. */
-    if (rp->dbg && rp->dbg->active)
-        return false;
     int last, led_here;
-    if (t->pending_sig || t->mask_after_delivery || !tracee_stop_of(t->tid, &last, &led_here))
+    if (t->pending_sig || t->mask_after_delivery || !tracee_stop_of(t->tid, &last, &led_here) ||
+        !debugger_allows_patch(rp, t, want->rip, 1))
         return false;
     struct jump_search js;
-    if (!jump_search_begin(&js, t->tid, t->syscall_insn, last, led_here, 0, want, words, n)) {
+    if (!jump_search_begin(&js, t->tid, t->syscall_insn, last, led_here, 0, want, words, n) ||
+        !patch_allowed(rp, t, &js)) {
         jump_search_end(&js, last, led_here, 0);
         return false;
     }
+    running = &js;
+    running_task = t;
     unsigned long traps = 0;
     for (;;) {
         struct stop s;
-        resume_and_wait(rp, t, PTRACE_SYSEMU, &s);
+        resume_and_wait_sig(rp, t, PTRACE_SYSEMU, HWBP_SIGNAL, &s);
         regs_t now;
-        if (s.kind != STOP_SIGNAL || s.sig != SIGTRAP || !regs_get_quiet(t->tid, &now) ||
-            !jump_search_hit(&js, &now))
+        bool ours = s.kind == STOP_SIGNAL && regs_get_quiet(t->tid, &now) &&
+                    ((s.sig == SIGTRAP && jump_search_hit(&js, &now)) ||
+                     (s.sig == HWBP_SIGNAL && yield_fd >= 0 && now.rip == js.addr));
+        if (!ours)
             divergence(rp, "a position in user code was not reached (%s)",
                        s.kind == STOP_SYSCALL_ENTRY ? "a syscall came first" : "another stop came first");
         traps++;
@@ -97,9 +161,12 @@ static bool jump_search(struct replayer *rp, struct ptask *t, const regs_t *want
             break;
         }
     }
+    bool yielded = yield_fd >= 0;
+    position_search_forget();
     tracee_stop_of(t->tid, &last, &led_here);
     jump_search_end(&js, last, led_here, 0);
-    debug("jump search for 0x%llx: %lu traps", (unsigned long long)want->rip, traps);
+    debug("jump search for 0x%llx: %lu traps%s", (unsigned long long)want->rip, traps,
+          yielded ? " (the last ones at a breakpoint, for gdb)" : "");
     return true;
 }
 

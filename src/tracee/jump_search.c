@@ -98,7 +98,7 @@ static void restore(struct code *c)
 
 /* The trampoline at page: compares, traps on a match, runs the moved
  * instruction and jumps back.  *hit: the offset just past its int3. */
-static void build(struct code *c, uint64_t page, const struct jump_search *js, const regs_t *w,
+static void build(struct code *c, uint64_t page, struct jump_search *js, const regs_t *w,
                   const struct ev_word *words, uint32_t n, size_t *hit)
 {
     size_t misses[64];
@@ -182,6 +182,7 @@ static void build(struct code *c, uint64_t page, const struct jump_search *js, c
     /* The moved instruction, its rip-relative displacement made to point
      * where it pointed from its own place. */
     size_t moved = c->n;
+    js->moved = page + moved;
     link_to(c, fast_to_moved, moved);
     emit(c, js->orig, js->len);
     int disp_off = -1;
@@ -193,6 +194,7 @@ static void build(struct code *c, uint64_t page, const struct jump_search *js, c
         d = (int32_t)((int64_t)d + (int64_t)js->addr - (int64_t)(page + moved));
         memcpy(c->b + moved + disp_off, &d, 4);
     }
+    js->back = page + c->n;
     emit1(c, 0xe9);                                      /* jmp back */
     emit32(c, (uint32_t)(int32_t)((int64_t)(js->addr + js->len) - (int64_t)(page + c->n + 4)));
 }
@@ -269,14 +271,15 @@ bool jump_search_possible(pid_t tid, uint64_t rip)
     return len && jmp_site(tid, rip, len);
 }
 
-static void unpatch(struct jump_search *js)
+/* Writes the jumps in (on) or the program's bytes back. */
+static bool put_patch(struct jump_search *js, bool on)
 {
-    if (js->len)
-        tracee_write(js->tid, js->addr, js->orig, js->len);
+    uint64_t site = js->hop ? js->hop : js->addr;
+    bool ok = tracee_write(js->tid, site, on ? js->jmp : js->hop ? js->hop_orig : js->orig, 5) == 5;
     if (js->hop)
-        tracee_write(js->tid, js->hop, js->hop_orig, 5);
-    js->len = 0;
-    js->hop = 0;
+        ok = tracee_write(js->tid, js->addr, on ? js->hop_jmp : js->orig, 2) == 2 && ok;
+    js->patched = on && ok;
+    return ok;
 }
 
 bool jump_search_begin(struct jump_search *js, pid_t tid, uint64_t insn, int last, int led_here,
@@ -289,16 +292,12 @@ bool jump_search_begin(struct jump_search *js, pid_t tid, uint64_t insn, int las
     int disp_off;
     js->len = insn_movable(tid, want->rip, js->orig, &disp_off);
     uint64_t site = js->len ? jmp_site(tid, want->rip, js->len) : 0;
-    if (!insn || !site || n > 8) {
-        js->len = 0;
+    if (!insn || !site || n > 8)
         return false;
-    }
     if (site != js->addr) {
         js->hop = site;
-        if (tracee_read(tid, site, js->hop_orig, 5) != 5) {
-            js->len = 0;
+        if (tracee_read(tid, site, js->hop_orig, 5) != 5)
             return false;
-        }
     }
     js->filter_reg = filter_reg(tid, want);
     uint64_t near = free_page_near(tid, site);
@@ -308,38 +307,55 @@ bool jump_search_begin(struct jump_search *js, pid_t tid, uint64_t insn, int las
     size_t hit;
     build(&c, js->page, js, want, words, n, &hit);
     js->hit = js->page + hit;
-    uint8_t jmp[5] = {0xe9};
+    js->jmp[0] = 0xe9;
     int32_t rel = (int32_t)((int64_t)js->page - (int64_t)(site + 5));
-    memcpy(jmp + 1, &rel, 4);
-    uint8_t hop[2] = {0xeb, (uint8_t)(int8_t)(site - (js->addr + 2))};
-    bool ok = tracee_write(tid, js->page, c.b, c.n) == (ssize_t)c.n &&
-              tracee_write(tid, site, jmp, 5) == 5 &&
-              (!js->hop || tracee_write(tid, js->addr, hop, 2) == 2);
-    if (!ok) {
+    memcpy(js->jmp + 1, &rel, 4);
+    js->hop_jmp[0] = 0xeb;
+    js->hop_jmp[1] = (uint8_t)(int8_t)(site - (js->addr + 2));
+    if (tracee_write(tid, js->page, c.b, c.n) != (ssize_t)c.n || !put_patch(js, true)) {
         debug("jump search: cannot write at 0x%llx: %s", (unsigned long long)js->addr,
               strerror(errno));
-        unpatch(js);
+        put_patch(js, false);
         return false;
     }
     return true;
 }
 
+void jump_search_suspend(struct jump_search *js)
+{
+    if (js->patched)
+        put_patch(js, false);
+}
+
+bool jump_search_resume(struct jump_search *js)
+{
+    return js->patched || (js->page && put_patch(js, true));
+}
+
 bool jump_search_hit(struct jump_search *js, regs_t *now)
 {
-    if (!js->len || now->rip != js->hit)
+    if (!js->page || now->rip != js->hit)
         return false;
     now->rip = js->addr;
     return true;
 }
 
-void jump_search_miss(struct jump_search *js, regs_t *now)
+bool jump_search_place(const struct jump_search *js, regs_t *r)
 {
-    now->rip = js->hit;
+    if (!js->page || r->rip < js->page || r->rip >= js->page + PAGE)
+        return true;
+    if (r->rip == js->moved)
+        r->rip = js->addr;
+    else if (r->rip == js->back)
+        r->rip = js->addr + js->len;
+    else
+        return false;
+    return true;
 }
 
 void jump_search_end(struct jump_search *js, int last, int led_here, int sig)
 {
-    unpatch(js);
+    jump_search_suspend(js);
     if (!js->page)
         return;
     struct stop_session ss;

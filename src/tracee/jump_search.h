@@ -26,8 +26,13 @@ struct jump_search {
     uint64_t hop;      /* an instruction shorter than a jmp rel32: a short
                           jmp to padding nearby, which holds the long one */
     uint8_t hop_orig[5];
+    uint8_t jmp[5];    /* the jmp rel32 to the trampoline */
+    uint8_t hop_jmp[2];
+    bool patched;      /* the jumps are in the code */
     uint64_t page;     /* the trampoline's page */
     uint64_t hit;      /* rip after the trampoline's int3 */
+    uint64_t moved;    /* the moved instruction in the trampoline */
+    uint64_t back;     /* the jmp back after it */
     uint64_t insn;     /* the syscall instruction the page is mapped with */
     int filter_reg;    /* compared first, without touching the flags */
 };
@@ -46,9 +51,15 @@ bool jump_search_begin(struct jump_search *js, pid_t tid, uint64_t insn, int las
  * thread given those registers; the other registers are the thread's at
  * that execution. */
 bool jump_search_hit(struct jump_search *js, regs_t *now);
-/* Resumes a thread that stopped at the trampoline but did not match in
- * full (a register the trampoline does not compare): where it stands it
- * goes on to run the moved instruction. */
-void jump_search_miss(struct jump_search *js, regs_t *now);
+/* A thread stopped in the trampoline (by a watchpoint's trap after the
+ * moved instruction, say) given the rip it would have without the patch;
+ * false when it stands inside the comparison, which only single-stepping
+ * can stop. */
+bool jump_search_place(const struct jump_search *js, regs_t *r);
+/* Puts the program's own bytes back for a while (the thread stopped out
+ * of the trampoline, see jump_search_place), and the jumps in again:
+ * false when they could not be. */
+void jump_search_suspend(struct jump_search *js);
+bool jump_search_resume(struct jump_search *js);
 /* Takes the patch and the page away; the thread must be stopped. */
 void jump_search_end(struct jump_search *js, int last, int led_here, int sig);
