@@ -109,13 +109,26 @@ bool insn_plain_store(pid_t tid, const regs_t *r, struct plain_store *st)
     return ok;
 }
 
-int insn_movable(pid_t tid, uint64_t rip, uint8_t bytes[16], int *disp_off)
+/* Instructions the tracer must see at their own address: the recorder
+ * and replay stand in for them there (syscalls, rdtsc, cpuid). */
+static bool stays_put(unsigned id)
+{
+    switch (id) {
+    case X86_INS_SYSCALL: case X86_INS_SYSENTER: case X86_INS_RDTSC: case X86_INS_RDTSCP:
+    case X86_INS_CPUID: case X86_INS_INT3: case X86_INS_UD2: case X86_INS_HLT:
+        return true;
+    }
+    return false;
+}
+
+/* Appends the instruction at rip to m if it can be moved. */
+static bool add_movable(pid_t tid, uint64_t rip, struct moved_code *m)
 {
     cs_insn *insn = decode(tid, rip);
     if (!insn)
-        return 0;
+        return false;
     int len = insn->size;
-    bool ok = len >= 2 && len <= 16;
+    bool ok = m->n < MOVED_MAX && m->len + len <= (int)sizeof m->bytes && !stays_put(insn->id);
     for (int i = 0; ok && i < insn->detail->groups_count; i++) {
         switch (insn->detail->groups[i]) {
         case CS_GRP_JUMP: case CS_GRP_CALL: case CS_GRP_RET: case CS_GRP_INT: case CS_GRP_IRET:
@@ -124,18 +137,31 @@ int insn_movable(pid_t tid, uint64_t rip, uint8_t bytes[16], int *disp_off)
             break;
         }
     }
-    *disp_off = -1;
+    int disp = -1;
     const cs_x86 *x = &insn->detail->x86;
     for (int i = 0; ok && i < x->op_count; i++)
         if (x->operands[i].type == X86_OP_MEM && x->operands[i].mem.base == X86_REG_RIP) {
             if (x->encoding.disp_size != 4)
                 ok = false;
-            *disp_off = x->encoding.disp_offset;
+            disp = x->encoding.disp_offset;
         }
-    if (ok)
-        memcpy(bytes, insn->bytes, len);
+    if (ok) {
+        m->off[m->n] = (uint8_t)m->len;
+        m->disp[m->n] = (int8_t)disp;
+        memcpy(m->bytes + m->len, insn->bytes, len);
+        m->len += len;
+        m->n++;
+    }
     cs_free(insn, 1);
-    return ok ? len : 0;
+    return ok;
+}
+
+int insn_movable_run(pid_t tid, uint64_t rip, int need, struct moved_code *m)
+{
+    memset(m, 0, sizeof *m);
+    while (m->len < need && add_movable(tid, rip + m->len, m))
+        ;
+    return m->len;
 }
 
 /* A decoder without operand details (for sweeps over code). */
@@ -220,4 +246,25 @@ uint64_t insn_filler_before(pid_t tid, uint64_t before, size_t span, int need)
     }
     cs_free(in, 1);
     return found;
+}
+
+unsigned insn_starts(pid_t tid, uint64_t from, int len)
+{
+    csh cs = plain_decoder();
+    uint8_t code[48];
+    if (!cs || len > 32 || tracee_read(tid, from, code, len + 16) != len + 16)
+        return 0;
+    soft_bp_unpatch(tid, from, code, len + 16);
+    const uint8_t *p = code;
+    size_t left = len + 16;
+    uint64_t addr = from;
+    unsigned starts = 0;
+    cs_insn *in = cs_malloc(cs);
+    while (addr < from + len) {
+        starts |= 1u << (addr - from);
+        if (!cs_disasm_iter(cs, &p, &left, &addr, in))
+            break;
+    }
+    cs_free(in, 1);
+    return starts;
 }

@@ -26,12 +26,22 @@ struct plain_store {
 /* Whether the instruction at r->rip in tid is such a store; fills *st. */
 bool insn_plain_store(pid_t tid, const regs_t *r, struct plain_store *st);
 
-/* An instruction that can be moved elsewhere and run there (the replay's
- * jump patches, tracee/jump_search.h): at least 2 bytes (a short jmp fits
- * in it) and no control transfer.  Returns its length (0: not movable),
- * with its bytes and the offset of its rip-relative displacement (-1:
- * none). */
-int insn_movable(pid_t tid, uint64_t rip, uint8_t bytes[16], int *disp_off);
+/* Instructions that can be moved elsewhere and run there (the replay's
+ * jump patches, tracee/jump_search.h): no control transfer, none the
+ * tracer stands in for where it is (syscall, rdtsc, cpuid), a
+ * rip-relative operand only with a 32-bit displacement. */
+#define MOVED_MAX 8
+struct moved_code {
+    int n;                  /* instructions */
+    int len;                /* their bytes */
+    uint8_t bytes[32];
+    uint8_t off[MOVED_MAX]; /* where each starts in bytes */
+    int8_t disp[MOVED_MAX]; /* where its rip-relative displacement is in it (-1: none) */
+};
+/* The movable instructions from rip on, one after the other, until they
+ * make `need` bytes or one cannot be moved.  Returns their length (0: the
+ * one at rip cannot be moved). */
+int insn_movable_run(pid_t tid, uint64_t rip, int need, struct moved_code *m);
 
 /* The first `need` bytes of padding that are never run (after a jmp or a
  * ret) in the span bytes of code decoded from the instruction at from;
@@ -40,3 +50,6 @@ uint64_t insn_filler_after(pid_t tid, uint64_t from, size_t span, int need);
 /* The same in the span bytes before `before`: padding between a ret and
  * the 16-byte boundary after it. */
 uint64_t insn_filler_before(pid_t tid, uint64_t before, size_t span, int need);
+/* Where instructions start in the len (at most 32) bytes from `from`,
+ * decoding from there: bit i for from + i. */
+unsigned insn_starts(pid_t tid, uint64_t from, int len);

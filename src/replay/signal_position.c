@@ -126,6 +126,34 @@ static bool patch_allowed(struct replayer *rp, struct ptask *t, const struct jum
            (!js->hop || debugger_allows_patch(rp, t, js->hop, 5));
 }
 
+/* The program ran into the patch where int3s guard its own code
+ * (jump_search_guard): that code runs where it is, a single-step an
+ * instruction, and the patch goes back in after it. */
+static void step_out_of_patch(struct replayer *rp, struct ptask *t, struct jump_search *js,
+                              regs_t *now)
+{
+    jump_search_suspend(js);
+    regs_set(t->tid, now);
+    while (now->rip >= js->guard_lo && now->rip < js->guard_hi) {
+        struct stop s;
+        if (tracee_resume(PTRACE_SINGLESTEP, t->tid, 0) < 0)
+            divergence(rp, "cannot single-step thread %d: %s", t->tid, strerror(errno));
+        stop_classify(t->tid, replay_wait(rp, t->tid), &s);
+        /* A signal of the replay's own (not a fault) is dropped, as
+         * resume_and_wait drops it. */
+        bool stray = s.kind == STOP_GROUP ||
+                     (s.kind == STOP_SIGNAL && s.sig != SIGTRAP && s.sig != SIGSEGV &&
+                      s.sig != SIGBUS && s.sig != SIGFPE && s.sig != SIGILL);
+        if (stray)
+            continue;
+        if (s.kind != STOP_SIGNAL || s.sig != SIGTRAP || !regs_get_quiet(t->tid, now))
+            divergence(rp, "a position in user code was not reached (%s in a single-step)",
+                       s.kind == STOP_SIGNAL ? strsignal(s.sig) : "another stop");
+    }
+    if (!jump_search_resume(js))
+        divergence(rp, "cannot put a search's jump back at 0x%llx", (unsigned long long)js->addr);
+}
+
 /* The same at the program's speed, with a jump patch (tracee/jump_search.h):
  * false when the instruction cannot be patched (nothing was run). */
 static bool jump_search(struct replayer *rp, struct ptask *t, const regs_t *want,
@@ -148,9 +176,15 @@ static bool jump_search(struct replayer *rp, struct ptask *t, const regs_t *want
         struct stop s;
         resume_and_wait_sig(rp, t, PTRACE_SYSEMU, HWBP_SIGNAL, &s);
         regs_t now;
-        bool ours = s.kind == STOP_SIGNAL && regs_get_quiet(t->tid, &now) &&
-                    ((s.sig == SIGTRAP && jump_search_hit(&js, &now)) ||
-                     (s.sig == HWBP_SIGNAL && yield_fd >= 0 && now.rip == js.addr));
+        bool got = s.kind == STOP_SIGNAL && regs_get_quiet(t->tid, &now);
+        if (got && s.sig == SIGTRAP && jump_search_guard(&js, &now)) {
+            debug("jump search for 0x%llx: the program jumped to 0x%llx, in the patch",
+                  (unsigned long long)js.addr, (unsigned long long)now.rip);
+            step_out_of_patch(rp, t, &js, &now);
+            continue;
+        }
+        bool ours = got && ((s.sig == SIGTRAP && jump_search_hit(&js, &now)) ||
+                            (s.sig == HWBP_SIGNAL && yield_fd >= 0 && now.rip == js.addr));
         if (!ours)
             divergence(rp, "a position in user code was not reached (%s)",
                        s.kind == STOP_SYSCALL_ENTRY ? "a syscall came first" : "another stop came first");

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -10,6 +11,7 @@
 #include "arch/insn_access.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
+#include "tracee/soft_breakpoint.h"
 #include "tracee/stop_session.h"
 
 #define PAGE 4096ull
@@ -97,9 +99,10 @@ static void restore(struct code *c)
 }
 
 /* The trampoline at page: compares, traps on a match, runs the moved
- * instruction and jumps back.  *hit: the offset just past its int3. */
+ * instructions and jumps back.  *hit: the offset just past its int3;
+ * *fits: false when a moved instruction's data is out of its reach. */
 static void build(struct code *c, uint64_t page, struct jump_search *js, const regs_t *w,
-                  const struct ev_word *words, uint32_t n, size_t *hit)
+                  const struct ev_word *words, uint32_t n, size_t *hit, bool *fits)
 {
     size_t misses[64];
     int nm = 0;
@@ -179,105 +182,208 @@ static void build(struct code *c, uint64_t page, struct jump_search *js, const r
         link_to(c, misses[i], miss);
     restore(c);
     link_to(c, to_cont, c->n);
-    /* The moved instruction, its rip-relative displacement made to point
-     * where it pointed from its own place. */
+    /* The moved instructions, each rip-relative displacement made to point
+     * where it pointed from the instruction's own place. */
     size_t moved = c->n;
     js->moved = page + moved;
     link_to(c, fast_to_moved, moved);
-    emit(c, js->orig, js->len);
-    int disp_off = -1;
-    uint8_t tmp[16];
-    insn_movable(js->tid, js->addr, tmp, &disp_off);
-    if (disp_off >= 0) {
+    emit(c, js->m.bytes, js->m.len);
+    *fits = true;
+    for (int i = 0; i < js->m.n; i++) {
+        if (js->m.disp[i] < 0)
+            continue;
+        size_t at = moved + js->m.off[i] + js->m.disp[i];
         int32_t d;
-        memcpy(&d, c->b + moved + disp_off, 4);
-        d = (int32_t)((int64_t)d + (int64_t)js->addr - (int64_t)(page + moved));
-        memcpy(c->b + moved + disp_off, &d, 4);
+        memcpy(&d, c->b + at, 4);
+        int64_t nd = (int64_t)d + (int64_t)js->addr - (int64_t)(page + moved);
+        *fits = *fits && nd == (int32_t)nd;
+        d = (int32_t)nd;
+        memcpy(c->b + at, &d, 4);
     }
-    js->back = page + c->n;
     emit1(c, 0xe9);                                      /* jmp back */
-    emit32(c, (uint32_t)(int32_t)((int64_t)(js->addr + js->len) - (int64_t)(page + c->n + 4)));
+    emit32(c, (uint32_t)(int32_t)((int64_t)(js->addr + js->m.len) - (int64_t)(page + c->n + 4)));
 }
 
-/* A free page within a rel32's reach of addr, from the thread's maps. */
-static uint64_t free_page_near(pid_t tid, uint64_t addr)
+/* The mappings of a thread's process, in address order. */
+struct spans {
+    size_t n, cap;
+    uint64_t (*r)[2];
+};
+
+static bool spans_read(pid_t tid, struct spans *sp)
 {
     char path[64], line[512];
     snprintf(path, sizeof path, "/proc/%d/maps", tid);
     FILE *f = fopen(path, "re");
+    *sp = (struct spans){0};
     if (!f)
-        return 0;
-    uint64_t lo_lim = addr > (uint64_t)REACH ? (addr - REACH + PAGE - 1) & ~(PAGE - 1) : PAGE * 16;
-    uint64_t hi_lim = addr + REACH, prev_end = lo_lim, best = 0;
+        return false;
     while (fgets(line, sizeof line, f)) {
         unsigned long lo, hi;
         if (sscanf(line, "%lx-%lx", &lo, &hi) != 2)
             continue;
-        /* The gap before this mapping, the page nearest addr in it. */
-        if (lo > prev_end && prev_end < hi_lim) {
-            uint64_t cand = lo <= addr ? lo - PAGE : prev_end;
-            if (cand >= lo_lim && cand + PAGE <= hi_lim && cand >= prev_end &&
-                (!best || (cand > addr ? cand - addr : addr - cand) <
-                              (best > addr ? best - addr : addr - best)))
-                best = cand;
+        if (sp->n == sp->cap) {
+            sp->cap = sp->cap ? 2 * sp->cap : 64;
+            sp->r = xrealloc(sp->r, sp->cap * sizeof *sp->r);
         }
-        if (hi > prev_end)
-            prev_end = hi;
+        sp->r[sp->n][0] = lo;
+        sp->r[sp->n][1] = hi;
+        sp->n++;
     }
     fclose(f);
-    return best;
+    return true;
 }
 
-static bool map_page(pid_t tid, uint64_t insn, int last, int led_here, int sig, uint64_t want,
-                     uint64_t *got)
+static bool spans_free(const struct spans *sp, uint64_t lo, uint64_t hi)
+{
+    size_t a = 0, b = sp->n; /* the first mapping that ends above lo */
+    while (a < b) {
+        size_t mid = (a + b) / 2;
+        if (sp->r[mid][1] <= lo)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a == sp->n || sp->r[a][0] >= hi;
+}
+
+/* 0, -1, 1, -2, 2, ... as bytes: the k-th value to try for a free byte. */
+static uint8_t near_byte(int k)
+{
+    return (uint8_t)(k & 1 ? -(k + 1) / 2 : k / 2);
+}
+
+/* Where a trampoline can start: a jmp rel32 at site reaches it, its two
+ * pages are free, and each byte of the rel32 that bit i of cc names is an
+ * int3 (0xcc).  0: nowhere. */
+static uint64_t trampoline_at(pid_t tid, uint64_t site, unsigned cc)
+{
+    struct spans sp;
+    if (!spans_read(tid, &sp))
+        return 0;
+    uint64_t found = 0;
+    for (int k3 = 0; k3 < 256 && !found; k3++) {
+        uint8_t b3 = cc & 8 ? 0xcc : near_byte(k3);
+        for (int k2 = 0; k2 < 256 && !found; k2++) {
+            uint8_t b2 = cc & 4 ? 0xcc : near_byte(k2);
+            for (int k1 = 0; k1 < 16 && !found; k1++) {
+                uint8_t b1 = cc & 2 ? 0xcc : (uint8_t)(near_byte(k1) << 4);
+                uint8_t b0 = cc & 1 ? 0xcc : 0;
+                int32_t rel = (int32_t)((uint32_t)b3 << 24 | (uint32_t)b2 << 16 | (uint32_t)b1 << 8 | b0);
+                uint64_t entry = site + 5 + (int64_t)rel;
+                uint64_t page = entry & ~(PAGE - 1);
+                if (rel < -REACH || rel > REACH || page < 16 * PAGE || page > (1ull << 47) - 2 * PAGE)
+                    goto next;
+                if (spans_free(&sp, page, page + 2 * PAGE))
+                    found = entry;
+            next:
+                if (cc & 2)
+                    break;
+            }
+            if (cc & 4)
+                break;
+        }
+        if (cc & 8)
+            break;
+    }
+    free(sp.r);
+    return found;
+}
+
+static bool map_pages(pid_t tid, uint64_t insn, int last, int led_here, int sig, uint64_t want)
 {
     struct stop_session ss;
     int other;
     if (stop_session_begin(&ss, tid, last, led_here, sig, &other) != SESSION_OK)
         return false;
-    const uint64_t args[6] = {want, PAGE, PROT_READ | PROT_EXEC,
+    const uint64_t args[6] = {want, 2 * PAGE, PROT_READ | PROT_EXEC,
                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, (uint64_t)-1, 0};
     long rc = -1;
     int st = stop_session_call6(&ss, insn, SYS_mmap, args, &rc, &other);
     if (stop_session_end(&ss, &other) != SESSION_OK || st != SESSION_OK)
         die("thread %d stopped unexpectedly while rewind mapped a page in it", tid);
-    if (rc < 0 && rc > -4096)
+    /* An older kernel may take the hint elsewhere: out of reach. */
+    return (uint64_t)rc == want;
+}
+
+/* The short jmp from rip to padding nearby (js->hop), or false.  Padding
+ * of int3s is never run; nops might be (a label in them): an int3 goes
+ * first, and the jmp's bytes where a nop starts are int3s too. */
+static bool plan_hop(pid_t tid, uint64_t rip, struct jump_search *js, uint64_t *site, unsigned *cc)
+{
+    uint64_t pad = insn_filler_after(tid, rip, 2 + 126, 6);
+    if (!pad)
+        pad = insn_filler_before(tid, rip + 2, 127, 6);
+    uint8_t b[6];
+    if (!pad || tracee_read(tid, pad, b, 6) != 6)
         return false;
-    if ((uint64_t)rc != want) {
-        /* An older kernel took the hint elsewhere: not within reach. */
-        return false;
+    soft_bp_unpatch(tid, pad, b, 6);
+    js->hop = pad;
+    if (!memcmp(b, "\xcc\xcc\xcc\xcc\xcc", 5)) {
+        js->hop_len = 5;
+        *site = pad;
+        return true;
     }
-    *got = (uint64_t)rc;
+    js->hop_len = 6;
+    js->guard_lo = pad;
+    js->guard_hi = pad + 6;
+    *site = pad + 1;
+    unsigned starts = insn_starts(tid, pad, 6);
+    for (int i = 2; i < 6; i++)
+        if (starts >> i & 1)
+            *cc |= 1u << (i - 2);
     return true;
 }
 
-/* Where the jmp rel32 goes: over the instruction itself, or (a shorter
- * one) in padding a short jmp from it reaches.  0: nowhere. */
-static uint64_t jmp_site(pid_t tid, uint64_t rip, int len)
+/* How the instruction at rip is patched: js->m, js->hop, js->len, and
+ * where the jmp rel32 goes (*site) and which of its bytes must be int3s
+ * (*cc).  False: it cannot be. */
+static bool plan(pid_t tid, uint64_t rip, struct jump_search *js, uint64_t *site, unsigned *cc)
 {
-    if (len >= 5)
-        return rip;
-    if (len < 2)
-        return 0;
-    uint64_t ahead = insn_filler_after(tid, rip, 2 + 127, 5);
-    return ahead ? ahead : insn_filler_before(tid, rip + 2, 128, 5);
+    js->addr = rip;
+    js->hop = 0;
+    js->guard_lo = js->guard_hi = 0;
+    *cc = 0;
+    *site = rip;
+    struct moved_code *m = &js->m;
+    if (!insn_movable_run(tid, rip, 5, m))
+        return false;
+    int first = m->n > 1 ? m->off[1] : m->len;
+    if (first >= 5 || (first >= 2 && plan_hop(tid, rip, js, site, cc))) {
+        m->n = 1;
+        m->len = first;
+        js->len = js->hop ? 2 : first;
+        return true;
+    }
+    /* The next instructions moved with it: a jump into one of them would
+     * land in the jmp rel32, where int3s must be. */
+    *site = rip;
+    if (m->len < 5)
+        return false;
+    js->len = m->len;
+    js->guard_lo = rip + 1;
+    js->guard_hi = rip + m->len;
+    for (int i = 1; i < m->n; i++)
+        if (m->off[i] < 5)
+            *cc |= 1u << (m->off[i] - 1);
+    return true;
 }
 
 bool jump_search_possible(pid_t tid, uint64_t rip)
 {
-    uint8_t bytes[16];
-    int disp;
-    int len = insn_movable(tid, rip, bytes, &disp);
-    return len && jmp_site(tid, rip, len);
+    struct jump_search js;
+    uint64_t site;
+    unsigned cc;
+    return plan(tid, rip, &js, &site, &cc) && (!cc || trampoline_at(tid, site, cc));
 }
 
 /* Writes the jumps in (on) or the program's bytes back. */
 static bool put_patch(struct jump_search *js, bool on)
 {
-    uint64_t site = js->hop ? js->hop : js->addr;
-    bool ok = tracee_write(js->tid, site, on ? js->jmp : js->hop ? js->hop_orig : js->orig, 5) == 5;
+    bool ok = tracee_write(js->tid, js->addr, on ? js->patch : js->orig, js->len) == js->len;
     if (js->hop)
-        ok = tracee_write(js->tid, js->addr, on ? js->hop_jmp : js->orig, 2) == 2 && ok;
+        ok = tracee_write(js->tid, js->hop, on ? js->hop_patch : js->hop_orig, js->hop_len) ==
+                 js->hop_len && ok;
     js->patched = on && ok;
     return ok;
 }
@@ -287,32 +393,46 @@ bool jump_search_begin(struct jump_search *js, pid_t tid, uint64_t insn, int las
 {
     memset(js, 0, sizeof *js);
     js->tid = tid;
-    js->addr = want->rip;
     js->insn = insn;
-    int disp_off;
-    js->len = insn_movable(tid, want->rip, js->orig, &disp_off);
-    uint64_t site = js->len ? jmp_site(tid, want->rip, js->len) : 0;
-    if (!insn || !site || n > 8)
+    uint64_t site;
+    unsigned cc;
+    if (!insn || n > 8 || !plan(tid, want->rip, js, &site, &cc) ||
+        tracee_read(tid, js->addr, js->orig, js->len) != js->len ||
+        (js->hop && tracee_read(tid, js->hop, js->hop_orig, js->hop_len) != js->hop_len))
         return false;
-    if (site != js->addr) {
-        js->hop = site;
-        if (tracee_read(tid, site, js->hop_orig, 5) != 5)
-            return false;
-    }
+    soft_bp_unpatch(tid, js->addr, js->orig, js->len);
+    if (js->hop)
+        soft_bp_unpatch(tid, js->hop, js->hop_orig, js->hop_len);
     js->filter_reg = filter_reg(tid, want);
-    uint64_t near = free_page_near(tid, site);
-    if (!near || !map_page(tid, insn, last, led_here, sig, near, &js->page))
+    uint64_t entry = trampoline_at(tid, site, cc);
+    if (!entry || !map_pages(tid, insn, last, led_here, sig, entry & ~(PAGE - 1)))
         return false;
+    js->page = entry & ~(PAGE - 1);
+    debug("jump search at 0x%llx: %d instruction(s) moved, %d bytes patched%s, trampoline at 0x%llx",
+          (unsigned long long)js->addr, js->m.n, js->len, js->hop ? " (a short jmp)" : "",
+          (unsigned long long)entry);
     struct code c;
     size_t hit;
-    build(&c, js->page, js, want, words, n, &hit);
-    js->hit = js->page + hit;
-    js->jmp[0] = 0xe9;
-    int32_t rel = (int32_t)((int64_t)js->page - (int64_t)(site + 5));
-    memcpy(js->jmp + 1, &rel, 4);
-    js->hop_jmp[0] = 0xeb;
-    js->hop_jmp[1] = (uint8_t)(int8_t)(site - (js->addr + 2));
-    if (tracee_write(tid, js->page, c.b, c.n) != (ssize_t)c.n || !put_patch(js, true)) {
+    bool fits;
+    build(&c, entry, js, want, words, n, &hit, &fits);
+    js->hit = entry + hit;
+    uint8_t *jmp = js->hop ? js->hop_patch + (site - js->hop) : js->patch;
+    jmp[0] = 0xe9;
+    int32_t rel = (int32_t)((int64_t)entry - (int64_t)(site + 5));
+    memcpy(jmp + 1, &rel, 4);
+    if (js->hop) {
+        js->hop_patch[0] = js->hop_len == 6 ? 0xcc : 0xe9;
+        js->patch[0] = 0xeb;
+        js->patch[1] = (uint8_t)(int8_t)(site - (js->addr + 2));
+    } else {
+        memset(js->patch + 5, 0xcc, js->len - 5);
+    }
+    if (!fits) {
+        debug("jump search: the data of 0x%llx is out of reach of a trampoline at 0x%llx",
+              (unsigned long long)js->addr, (unsigned long long)entry);
+        return false;
+    }
+    if (tracee_write(tid, entry, c.b, c.n) != (ssize_t)c.n || !put_patch(js, true)) {
         debug("jump search: cannot write at 0x%llx: %s", (unsigned long long)js->addr,
               strerror(errno));
         put_patch(js, false);
@@ -332,6 +452,14 @@ bool jump_search_resume(struct jump_search *js)
     return js->patched || (js->page && put_patch(js, true));
 }
 
+bool jump_search_guard(const struct jump_search *js, regs_t *now)
+{
+    if (!js->patched || now->rip - 1 < js->guard_lo || now->rip - 1 >= js->guard_hi)
+        return false;
+    now->rip--;
+    return true;
+}
+
 bool jump_search_hit(struct jump_search *js, regs_t *now)
 {
     if (!js->page || now->rip != js->hit)
@@ -342,14 +470,17 @@ bool jump_search_hit(struct jump_search *js, regs_t *now)
 
 bool jump_search_place(const struct jump_search *js, regs_t *r)
 {
-    if (!js->page || r->rip < js->page || r->rip >= js->page + PAGE)
+    if (!js->page || r->rip < js->page || r->rip >= js->page + 2 * PAGE)
         return true;
-    if (r->rip == js->moved)
-        r->rip = js->addr;
-    else if (r->rip == js->back)
-        r->rip = js->addr + js->len;
-    else
+    uint64_t off = r->rip - js->moved;
+    if (r->rip < js->moved || off > (uint64_t)js->m.len)
         return false;
+    bool start = off == (uint64_t)js->m.len;
+    for (int i = 0; i < js->m.n; i++)
+        start = start || js->m.off[i] == off;
+    if (!start)
+        return false;
+    r->rip = js->addr + off;
     return true;
 }
 
@@ -362,7 +493,7 @@ void jump_search_end(struct jump_search *js, int last, int led_here, int sig)
     int other;
     long rc;
     if (stop_session_begin(&ss, js->tid, last, led_here, sig, &other) == SESSION_OK) {
-        stop_session_call(&ss, js->insn, SYS_munmap, js->page, PAGE, 0, &rc, &other);
+        stop_session_call(&ss, js->insn, SYS_munmap, js->page, 2 * PAGE, 0, &rc, &other);
         stop_session_end(&ss, &other);
     }
     js->page = 0;

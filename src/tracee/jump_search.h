@@ -15,24 +15,30 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "arch/insn_access.h"
 #include "arch/regs.h"
 #include "trace/event.h"
 
 struct jump_search {
     pid_t tid;
     uint64_t addr;     /* the patched instruction */
-    int len;
-    uint8_t orig[16];  /* its bytes */
-    uint64_t hop;      /* an instruction shorter than a jmp rel32: a short
-                          jmp to padding nearby, which holds the long one */
-    uint8_t hop_orig[5];
-    uint8_t jmp[5];    /* the jmp rel32 to the trampoline */
-    uint8_t hop_jmp[2];
+    struct moved_code m; /* what the trampoline runs in its place: it, or
+                          (it shorter than a jmp rel32) it and the next
+                          ones, the jmp's bytes guarded (jump_search_guard) */
+    int len;           /* bytes patched at addr */
+    uint8_t orig[32];  /* the program's bytes there */
+    uint8_t patch[32];
+    uint64_t hop;      /* or: a short jmp at addr to padding nearby, which
+                          holds the jmp rel32 (after an int3, in nops: the
+                          program might run them) */
+    int hop_len;
+    uint8_t hop_orig[6];
+    uint8_t hop_patch[6];
+    uint64_t guard_lo, guard_hi; /* int3s where the program has code */
     bool patched;      /* the jumps are in the code */
-    uint64_t page;     /* the trampoline's page */
+    uint64_t page;     /* the trampoline's two pages */
     uint64_t hit;      /* rip after the trampoline's int3 */
-    uint64_t moved;    /* the moved instruction in the trampoline */
-    uint64_t back;     /* the jmp back after it */
+    uint64_t moved;    /* the moved instructions in the trampoline */
     uint64_t insn;     /* the syscall instruction the page is mapped with */
     int filter_reg;    /* compared first, without touching the flags */
 };
@@ -56,6 +62,11 @@ bool jump_search_hit(struct jump_search *js, regs_t *now);
  * false when it stands inside the comparison, which only single-stepping
  * can stop. */
 bool jump_search_place(const struct jump_search *js, regs_t *r);
+/* A SIGTRAP stop with registers *now that is the program jumping into
+ * the middle of the patched instructions, where int3s guard it: then
+ * now->rip is set to where it jumped (the patch must go: the thread is
+ * to run the program's own bytes there). */
+bool jump_search_guard(const struct jump_search *js, regs_t *now);
 /* Puts the program's own bytes back for a while (the thread stopped out
  * of the trampoline, see jump_search_place), and the jumps in again:
  * false when they could not be. */
