@@ -121,14 +121,36 @@ static bool stays_put(unsigned id)
     return false;
 }
 
-/* Appends the instruction at rip to m if it can be moved. */
+/* A string instruction with a rep prefix: one instruction, many rounds,
+ * each round a single-step of its own, the registers changing between. */
+static bool rep_string(const cs_insn *insn)
+{
+    const cs_x86 *x = &insn->detail->x86;
+    uint8_t op = x->opcode[0];
+    bool string = (op >= 0x6c && op <= 0x6f) || (op >= 0xa4 && op <= 0xa7) || (op >= 0xaa && op <= 0xaf);
+    return string && (x->prefix[0] == X86_PREFIX_REP || x->prefix[0] == X86_PREFIX_REPNE);
+}
+
+int insn_rep_string(pid_t tid, uint64_t rip)
+{
+    cs_insn *insn = decode(tid, rip);
+    int len = insn && rep_string(insn) ? insn->size : 0;
+    if (insn)
+        cs_free(insn, 1);
+    return len;
+}
+
+/* Appends the instruction at rip to m if it can be moved.  Not a rep
+ * string instruction: a point in its middle is never the start of a
+ * moved copy's. */
 static bool add_movable(pid_t tid, uint64_t rip, struct moved_code *m)
 {
     cs_insn *insn = decode(tid, rip);
     if (!insn)
         return false;
     int len = insn->size;
-    bool ok = m->n < MOVED_MAX && m->len + len <= (int)sizeof m->bytes && !stays_put(insn->id);
+    bool ok = m->n < MOVED_MAX && m->len + len <= (int)sizeof m->bytes && !stays_put(insn->id) &&
+              !rep_string(insn);
     for (int i = 0; ok && i < insn->detail->groups_count; i++) {
         switch (insn->detail->groups[i]) {
         case CS_GRP_JUMP: case CS_GRP_CALL: case CS_GRP_RET: case CS_GRP_INT: case CS_GRP_IRET:

@@ -53,3 +53,6 @@ uint64_t insn_filler_before(pid_t tid, uint64_t before, size_t span, int need);
 /* Where instructions start in the len (at most 32) bytes from `from`,
  * decoding from there: bit i for from + i. */
 unsigned insn_starts(pid_t tid, uint64_t from, int len);
+/* The length of the instruction at rip if it is a string instruction with
+ * a rep prefix (rep stos, repne scas, ...), else 0. */
+int insn_rep_string(pid_t tid, uint64_t rip);

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "arch/hw_breakpoint.h"
+#include "arch/insn_access.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
 #include "record/recorder.h"
@@ -90,6 +91,11 @@ static long slice_ns(struct recorder *r)
 
 static void arm_hot_counters(struct rtask *t)
 {
+    /* int3 counters stop the thread at every execution, for the whole
+     * run: a loop of 10^8 rounds would take hours.  Signals are anchored
+     * where they come instead (user_run_hold). */
+    if (!hwbp_works())
+        return;
     for (int i = 0; i < t->nhot; i++) {
         if (t->hot_fd[i] < 0)
             t->hot_fd[i] = hwbp_open(t->tid, t->hot_addr[i], 0);
@@ -219,12 +225,43 @@ enum { PROBE_LOOP, PROBE_NO_LOOP, PROBE_ELSEWHERE };
 /* One single-step of t (with sig): 0 done (*now its registers), -1 not
  * possible (a syscall instruction or an int3 ahead would run unseen), 1
  * another stop came (*status). */
+/* A rep string instruction is run to its end under a one-time int3 after
+ * it: a step runs one of its rounds (a memset of a page, thousands), and
+ * replay cannot find a point in its middle. */
+static int run_over_rep(struct rtask *t, regs_t *now, int len, int sig, int *status)
+{
+    uint64_t after = now->rip + len;
+    uint8_t orig, trap = 0xcc;
+    if (tracee_read(t->tid, after, &orig, 1) != 1 || orig == 0xcc ||
+        tracee_write(t->tid, after, &trap, 1) != 1)
+        return -1;
+    if (ptrace(PTRACE_CONT, t->tid, 0, sig) < 0) {
+        tracee_write(t->tid, after, &orig, 1);
+        return -1;
+    }
+    int st = wait_for(t->tid);
+    tracee_write(t->tid, after, &orig, 1);
+    regs_t r;
+    if (WIFSTOPPED(st) && WSTOPSIG(st) == SIGTRAP && !(st >> 16) && regs_get_quiet(t->tid, &r) &&
+        r.rip == after + 1) {
+        r.rip = after;
+        regs_set(t->tid, &r);
+        *now = r;
+        return 0;
+    }
+    *status = st;
+    return 1;
+}
+
 static int step_one(struct rtask *t, regs_t *now, int sig, int *status)
 {
     uint8_t insn[2];
     if (tracee_read(t->tid, now->rip, insn, 2) != 2 || insn[0] == 0xcc ||
         (insn[0] == 0x0f && insn[1] == 0x05))
         return -1;
+    int rep = insn_rep_string(t->tid, now->rip);
+    if (rep)
+        return run_over_rep(t, now, rep, sig, status);
     if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, sig) < 0)
         return -1;
     int st = wait_for(t->tid);
@@ -385,22 +422,10 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
         clock_start(t->clock_fd, peek_delay());
         return STOPPED_RESUME;
     }
-    if (r->timers_used && t->in_user && !t->anchored && moved) {
-        if (!hwbp_works()) {
-            int none = 0;
-            uint64_t at = now.rip;
-            int got = step_into_loop(t, &now, &none, status);
-            debug("thread %d: peek at 0x%llx: %s at 0x%llx", t->tid, (unsigned long long)at,
-                  got == PROBE_LOOP ? "a loop" : got == PROBE_NO_LOOP ? "no loop" : "another stop",
-                  (unsigned long long)now.rip);
-            if (got == PROBE_ELSEWHERE)
-                return STOPPED_ELSEWHERE;
-            if (got == PROBE_NO_LOOP) {
-                if (t->repeeks++ < MAX_REPEEKS && t->clock_fd >= 0)
-                    clock_start(t->clock_fd, peek_delay());
-                return STOPPED_RESUME;
-            }
-        }
+    /* Without debug registers an anchor's int3 counter would stop the
+     * thread at every execution for the rest of the run: a signal is
+     * anchored where it comes instead (user_run_hold). */
+    if (r->timers_used && t->in_user && !t->anchored && moved && hwbp_works()) {
         if (anchor_open(t, &now)) {
             int how = hot_counted(t) ? ANCHOR_NOT_TRIED : anchor_fingerprint(t, 0, status);
             if (how == ANCHOR_OTHER_STOP)
@@ -476,6 +501,10 @@ int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
         uint64_t held = mask | 1ull << (sig - 1);
         ptrace(PTRACE_SETSIGMASK, t->tid, sizeof held, &held);
         int got = step_into_loop(t, &regs, &sig, status);
+        /* And to an instruction replay can patch, to find the anchor at
+         * the program's speed however long the loop ran. */
+        if (got == PROBE_LOOP && !sig)
+            got = step_to_movable(t, &regs, status) == MOVABLE_ELSEWHERE ? PROBE_ELSEWHERE : got;
         if (got == PROBE_ELSEWHERE) {
             ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
             return HOLD_ELSEWHERE;

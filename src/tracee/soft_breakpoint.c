@@ -164,10 +164,14 @@ void soft_bp_clean_copy(pid_t tgid, pid_t copy)
             put_byte(copy, sites[i].addr, sites[i].orig);
 }
 
-static struct site *planted_at(uint64_t addr)
+/* The int3 planted at addr in another process than tgid, which tgid (a
+ * fork of it) may have a copy of.  Not in tgid itself: it took its own
+ * away, and an int3 there now is someone else's (the program's, or a
+ * jump patch's guard). */
+static struct site *planted_at(uint64_t addr, pid_t tgid)
 {
     for (size_t i = 0; i < nplanted; i++)
-        if (planted[i].addr == addr)
+        if (planted[i].addr == addr && planted[i].tgid != tgid)
             return &planted[i];
     return NULL;
 }
@@ -206,7 +210,7 @@ int soft_bp_open(pid_t tid, uint64_t addr, uint64_t period)
     if (!s) {
         /* An int3 left by a fork of a process that had one here is not
          * the program's. */
-        struct site *other = insn[0] == INT3 ? planted_at(addr) : NULL;
+        struct site *other = insn[0] == INT3 ? planted_at(addr, tgid) : NULL;
         sites = xrealloc(sites, (nsites + 1) * sizeof *sites);
         s = &sites[nsites++];
         *s = (struct site){tgid, addr, other ? other->orig : insn[0], 0};
@@ -453,7 +457,7 @@ static int take_hit(pid_t tid, int *status)
     uint64_t addr = r.rip - 1;
     struct site *s = site_find(tgid_of(tid), addr);
     bool same_space = s != NULL;
-    if (!s && (!(s = planted_at(addr)) || byte_at(tid, addr) != INT3))
+    if (!s && (!(s = planted_at(addr, tgid_of(tid))) || byte_at(tid, addr) != INT3))
         return HIT_NOT_OURS;
     r.rip = addr;
     struct sbp *fired = NULL;
