@@ -253,8 +253,18 @@ static int run_over_rep(struct rtask *t, regs_t *now, int len, int sig, int *sta
     return 1;
 }
 
+/* Where the single-steps of one look went, for telling whether a point is
+ * the first with its registers (user_run_hold). */
+#define STEPS_KEPT 256
+static struct {
+    int n;
+    regs_t at[STEPS_KEPT];
+} stepped;
+
 static int step_one(struct rtask *t, regs_t *now, int sig, int *status)
 {
+    if (stepped.n < STEPS_KEPT)
+        stepped.at[stepped.n++] = *now;
     uint8_t insn[2];
     if (tracee_read(t->tid, now->rip, insn, 2) != 2 || insn[0] == 0xcc ||
         (insn[0] == 0x0f && insn[1] == 0x05))
@@ -477,11 +487,42 @@ static bool at_handler_entry(const struct rtask *t, const regs_t *r)
     return t->run_sig && r->rdi == (uint64_t)t->run_sig && r->rdx == r->rsp + 8;
 }
 
+/* Whether the look passed where t stands with the same registers: replay,
+ * which finds a point by its registers, would stop there first. */
+static bool seen_before(const regs_t *now)
+{
+    char why[8];
+    for (int i = 0; i < stepped.n; i++)
+        if (stepped.at[i].rip == now->rip && regs_match(&stepped.at[i], now, why, sizeof why))
+            return true;
+    return false;
+}
+
+/* A loop whose first pass reaches an instruction with the registers its
+ * second has (a counter kept in memory, loaded after that point): the
+ * thread goes on to the next pass there, whose registers differ. */
+static int step_to_unseen(struct rtask *t, regs_t *now, int *status)
+{
+    uint64_t at = now->rip;
+    for (int pass = 0; pass < 3 && seen_before(now); pass++) {
+        int n = 0;
+        do {
+            int got = step_one(t, now, 0, status);
+            if (got)
+                return got < 0 ? PROBE_LOOP : PROBE_ELSEWHERE;
+        } while (now->rip != at && ++n < MAX_PROBE_STEPS);
+        if (now->rip != at)
+            break;
+    }
+    return PROBE_LOOP;
+}
+
 int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
 {
     regs_t regs;
     regs_get(t->tid, &regs);
-    if (sig == SIGKILL || sig == SIGSTOP || !t->in_user || !r->timers_used || t->anchored ||
+    if (sig == SIGKILL || sig == SIGSTOP || !t->in_user || (!r->timers_used && hwbp_works()) ||
+        t->anchored ||
         t->hold_tried || hot_counted(t) || at_resume(t, &regs) || at_handler_entry(t, &regs))
         return HOLD_NO;
     debug("thread %d: signal %d before the peek at 0x%llx: held", t->tid, sig,
@@ -500,17 +541,24 @@ int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
     if (probed) {
         uint64_t held = mask | 1ull << (sig - 1);
         ptrace(PTRACE_SETSIGMASK, t->tid, sizeof held, &held);
+        stepped.n = 0;
         int got = step_into_loop(t, &regs, &sig, status);
         /* And to an instruction replay can patch, to find the anchor at
          * the program's speed however long the loop ran. */
         if (got == PROBE_LOOP && !sig)
             got = step_to_movable(t, &regs, status) == MOVABLE_ELSEWHERE ? PROBE_ELSEWHERE : got;
+        if (got == PROBE_LOOP && !sig)
+            got = step_to_unseen(t, &regs, status);
         if (got == PROBE_ELSEWHERE) {
             ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
             return HOLD_ELSEWHERE;
         }
     }
     int how = ANCHOR_NOT_TRIED;
+    /* The thread's CPU clock bounds the anchor's look (a process with no
+     * timer of its own has none yet). */
+    if (t->clock_fd < 0)
+        t->clock_fd = clock_open(t->tid, peek_delay(), SIGSTOP);
     if (anchor_open(t, &regs))
         how = anchor_fingerprint(t, sig, status);
     if (probed)

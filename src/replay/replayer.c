@@ -599,6 +599,24 @@ static void replay_task_exit(struct replayer *rp, struct ptask *t, int status)
     ptask_remove(rp, t);
 }
 
+/* A syscall that returned ERESTART* and met no signal: the kernel woke the
+ * thread for a process-directed signal that another thread then took,
+ * and restarted the syscall on the way back to user code.  Replay, which
+ * gave the thread that result, restarts it the same way. */
+static void restart_unsignalled(struct ptask *t)
+{
+    regs_t r;
+    if (!regs_get_quiet(t->tid, &r))
+        return;
+    switch ((int64_t)r.rax) {
+    case -512: case -513: case -514: r.rax = r.orig_rax; break;
+    case -516: r.rax = SYS_restart_syscall; break;
+    default: return;
+    }
+    r.rip -= 2;
+    regs_set(t->tid, &r);
+}
+
 static void replay_event(struct replayer *rp, const struct event *ev)
 {
     struct ptask *t = ptask_find(rp, ev->tid);
@@ -610,6 +628,8 @@ static void replay_event(struct replayer *rp, const struct event *ev)
     }
     if (t->where == PT_COMPLETING)
         replay_complete_syscall(rp, t);
+    if (ev->type != EV_SIGNAL && t->interrupted_syscall)
+        restart_unsignalled(t);
     if (ev->type != EV_SIGNAL)
         t->interrupted_syscall = false;
     if (debug_enabled) {
