@@ -628,8 +628,11 @@ static void replay_event(struct replayer *rp, const struct event *ev)
     }
     if (t->where == PT_COMPLETING)
         replay_complete_syscall(rp, t);
-    if (ev->type != EV_SIGNAL && t->interrupted_syscall)
-        restart_unsignalled(t);
+    if (t->restart_due) {
+        t->restart_due = false;
+        if (ev->type != EV_SIGNAL)
+            restart_unsignalled(t);
+    }
     if (ev->type != EV_SIGNAL)
         t->interrupted_syscall = false;
     if (debug_enabled) {

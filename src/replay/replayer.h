@@ -57,6 +57,9 @@ struct ptask {
     regs_t entry_regs;
     uint64_t syscall_insn;     /* a syscall instruction in its vDSO stubs */
     int64_t completing_result; /* PT_COMPLETING: the recorded result */
+    bool restart_due;          /* the last event was a syscall's exit with
+                                  ERESTART*: restarted unless a signal comes
+                                  next (restart_unsignalled) */
     bool interrupted_syscall;  /* the last event was a syscall's exit with
                                   an interrupted result (EINTR, ERESTART*) */
     bool mask_after_delivery;  /* pending_sig interrupted a masked wait: */

@@ -217,6 +217,7 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
     note_thread_state(t, nr, result);
     finish_with_result(t, result);
     t->interrupted_syscall = result == -EINTR || (result <= -512 && result >= -516);
+    t->restart_due = result <= -512 && result >= -516;
     if ((ev->u.exit.flags & (EXITF_ECHO_STDOUT | EXITF_ECHO_STDERR)) && !rp->quiet)
         echo_output(rp, t, ev);
 }
