@@ -92,14 +92,19 @@ struct ptask *position_search_yield(struct replayer *rp)
     return t;
 }
 
+static bool patch_allowed(struct replayer *rp, struct ptask *t, const struct jump_search *js)
+{
+    return debugger_allows_patch(rp, t, js->addr, js->len) &&
+           (!js->hop || debugger_allows_patch(rp, t, js->hop, js->hop_len));
+}
+
 void position_search_go_on(struct replayer *rp)
 {
     struct jump_search *js = running;
     if (!js || js->patched || yield_fd >= 0)
         return;
     struct ptask *t = running_task;
-    if (!debugger_allows_patch(rp, t, js->addr, js->len) ||
-        (js->hop && !debugger_allows_patch(rp, t, js->hop, 5))) {
+    if (!patch_allowed(rp, t, js)) {
         struct debugger *d = rp->dbg;
         if (d->req.kind == GDB_RESUME_STEP && d->req.tid == t->rec_tid && !d->nhw)
             return; /* one step, then gdb looks again */
@@ -118,12 +123,6 @@ void position_search_forget(void)
     if (yield_fd >= 0)
         hwbp_close(yield_fd);
     yield_fd = -1;
-}
-
-static bool patch_allowed(struct replayer *rp, struct ptask *t, const struct jump_search *js)
-{
-    return debugger_allows_patch(rp, t, js->addr, js->len) &&
-           (!js->hop || debugger_allows_patch(rp, t, js->hop, 5));
 }
 
 /* The program ran into the patch where int3s guard its own code
