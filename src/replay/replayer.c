@@ -138,7 +138,7 @@ static void ptask_remove(struct replayer *rp, struct ptask *t)
     free(t);
 }
 
-static bool is_fault(int sig)
+bool replay_is_fault(int sig)
 {
     return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGTRAP;
 }
@@ -252,7 +252,7 @@ static void resume_and_wait_inner(struct replayer *rp, struct ptask *t, int requ
         }
         /* Signals the replay's own processes raise for real (SIGCHLD when
          * a child exits, ...) are dropped: the recorded ones are events. */
-        if (s->kind == STOP_SIGNAL && !is_fault(s->sig) && s->sig != expected)
+        if (s->kind == STOP_SIGNAL && !replay_is_fault(s->sig) && s->sig != expected)
             continue;
         return;
     }
@@ -565,7 +565,7 @@ static void wait_collecting(struct replayer *rp, pid_t tid, int request, bool sk
         if (skip_ends && !WIFSTOPPED(status))
             continue;
         stop_classify(tid, status, s);
-        if (s->kind == STOP_SIGNAL && !is_fault(s->sig)) {
+        if (s->kind == STOP_SIGNAL && !replay_is_fault(s->sig)) {
             tracee_resume(request, tid, 0);
             continue;
         }

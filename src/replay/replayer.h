@@ -112,6 +112,9 @@ void resume_and_wait(struct replayer *rp, struct ptask *t, int request, struct s
 void resume_and_wait_sig(struct replayer *rp, struct ptask *t, int request, int expected,
                          struct stop *s);
 struct ptask *ptask_find(struct replayer *rp, pid_t rec_tid);
+/* A signal a thread's own instruction raises (SIGSEGV, SIGTRAP, ...): the
+ * others a replayed process gets for real are the replay's own, dropped. */
+bool replay_is_fault(int sig);
 /* Ends the replay now (gdb killed it): kills the tasks, exits with code. */
 noreturn void replay_abandon(int code);
 /* Kills the tasks and starts this replay again from the beginning, the

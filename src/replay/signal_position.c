@@ -140,10 +140,7 @@ static void step_out_of_patch(struct replayer *rp, struct ptask *t, struct jump_
         stop_classify(t->tid, replay_wait(rp, t->tid), &s);
         /* A signal of the replay's own (not a fault) is dropped, as
          * resume_and_wait drops it. */
-        bool stray = s.kind == STOP_GROUP ||
-                     (s.kind == STOP_SIGNAL && s.sig != SIGTRAP && s.sig != SIGSEGV &&
-                      s.sig != SIGBUS && s.sig != SIGFPE && s.sig != SIGILL);
-        if (stray)
+        if (s.kind == STOP_GROUP || (s.kind == STOP_SIGNAL && !replay_is_fault(s.sig)))
             continue;
         if (s.kind != STOP_SIGNAL || s.sig != SIGTRAP || !regs_get_quiet(t->tid, now))
             divergence(rp, "a position in user code was not reached (%s in a single-step)",
