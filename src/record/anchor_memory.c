@@ -13,15 +13,22 @@
  * to moment 2 when none of them changed again), and replay accepts an
  * execution only when those words hold their values there too.
  *
- * A loop whose other registers change (a counter in a register) needs none
- * of it and shows it at once: MAX_MISSES stops, then the anchor stays where
- * the peek found it.  A pure spin changes no memory and gets no words.
+ * A loop with a counter in a register needs none of it and shows it at
+ * once: MAX_MISSES stops with other registers, one of them stepping by the
+ * same amount each time, then the anchor stays where the peek found it.
+ * Registers that change without such a counter (an interpreter's, whose
+ * pointers alternate between a few objects) may well have been the
+ * anchor's at an earlier execution since the resume, where replay would
+ * stop: the look goes on, up to MAX_MISSES_LONG, for the execution where
+ * they come again, and the memory then tells the two apart.  A pure spin
+ * changes no memory and gets no words.
  *
  * The thread runs exactly as it would have: the breakpoint's stops are
  * swallowed, and every other signal waits (blocked) until the end, to be
  * delivered at the new anchor.  Any other stop (a syscall, a fault) ends
  * the attempt; the anchor then stays where the peek was, without words. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,6 +52,7 @@
 #define PAGE 4096ul
 #define ANCHOR_LIMIT_NS 20000000ull /* of the thread's CPU time, at most */
 #define MAX_MISSES 3                /* executions with other registers, in a row */
+#define MAX_MISSES_LONG 48          /* ... when no register counts executions */
 #define MAX_SCAN_PAGES (1ul << 20)  /* address space looked up in pagemap: 4 GiB */
 #define MAX_SNAP_PAGES 8192ul       /* memory compared: 32 MiB */
 #define MAX_CANDIDATES 64           /* words that changed from moment 1 to 2 */
@@ -260,10 +268,40 @@ static bool same_but_flags(const regs_t *a, const regs_t *b)
  * stopped at a later execution with other registers), 2 when the address
  * did not come again in time (the thread's CPU clock stopped it), -1 when
  * another stop came (*status).  *sig: the signal to resume t with (then 0). */
+/* Whether one of the general registers steps by the same amount, not 0,
+ * from each of the n points to the next: a counter, so the registers at
+ * those executions never were the same before either. */
+static bool register_counts(const regs_t *p, int n)
+{
+    static const size_t gpr[] = {
+        offsetof(regs_t, r15), offsetof(regs_t, r14), offsetof(regs_t, r13),
+        offsetof(regs_t, r12), offsetof(regs_t, rbp), offsetof(regs_t, rbx),
+        offsetof(regs_t, r11), offsetof(regs_t, r10), offsetof(regs_t, r9),
+        offsetof(regs_t, r8),  offsetof(regs_t, rax), offsetof(regs_t, rcx),
+        offsetof(regs_t, rdx), offsetof(regs_t, rsi), offsetof(regs_t, rdi),
+        offsetof(regs_t, rsp)};
+    for (size_t g = 0; g < sizeof gpr / sizeof gpr[0]; g++) {
+        uint64_t v[n];
+        for (int i = 0; i < n; i++)
+            memcpy(&v[i], (const char *)&p[i] + gpr[g], sizeof v[i]);
+        uint64_t step = v[1] - v[0];
+        int i = 2;
+        while (step && i < n && v[i] - v[i - 1] == step)
+            i++;
+        if (step && i == n)
+            return true;
+    }
+    return false;
+}
+
 static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits, regs_t *regs,
                          int *sig, int *status)
 {
-    for (int misses = 0; misses < MAX_MISSES; misses++) {
+    regs_t seen[MAX_MISSES + 1];
+    seen[0] = *want;
+    for (int misses = 0; misses < MAX_MISSES_LONG; misses++) {
+        if (misses == MAX_MISSES && register_counts(seen, MAX_MISSES + 1))
+            return 0;
         if (tracee_resume(PTRACE_SYSCALL, t->tid, *sig) < 0)
             die_errno("cannot resume thread %d", t->tid);
         *sig = 0;
@@ -282,6 +320,8 @@ static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits,
             return 0; /* not where the breakpoint is: give up */
         if (same_but_flags(regs, want))
             return 1;
+        if (misses < MAX_MISSES)
+            seen[misses + 1] = *regs;
     }
     return 0;
 }
@@ -335,8 +375,6 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
     uint64_t now[MAX_CANDIDATES];
     regs_t m1, m2, m3;
     if ((rc = run_to_repeat(t, fd, &at, &hits, &m1, &held_sig, status)) != 1) {
-        if (rc == 2 && !hits)
-            how = ANCHOR_NOT_MET;
         goto out;
     }
     bool busy = other_task_reports();
@@ -375,10 +413,13 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
     }
     how = ANCHOR_MOVED;
 out:
+    if (rc == 2) /* the thread's clock stopped it, in other code */
+        how = hits ? ANCHOR_LEFT : ANCHOR_NOT_MET;
     debug("anchor at 0x%llx: %d stops, %s, %u words, %zu pages compared, %lld us",
           (unsigned long long)at.rip, hits,
           how == ANCHOR_MOVED      ? "moved"
           : how == ANCHOR_NOT_MET  ? "not met again"
+          : how == ANCHOR_LEFT     ? "left for other code"
           : rc < 0                 ? "another stop came"
                                    : "left at the peek",
           t->anchor_nwords, snap.pages, debug_enabled ? now_us() - start : 0);

@@ -141,8 +141,11 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status);
  * held_sig: t is at the delivery of that signal, which is to wait (queued
  * again, blocked) until the end; ANCHOR_NOT_TRIED: t was not resumed;
  * ANCHOR_NOT_MET: the address did not come again within the thread's CPU
- * time limit (t stopped elsewhere, by its clock: the anchor is of no use). */
-enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP, ANCHOR_NOT_MET };
+ * time limit (t stopped elsewhere, by its clock: the anchor is of no use);
+ * ANCHOR_LEFT: it came again, then not within the limit (t stopped
+ * elsewhere: counted from the anchor, found from there by registers). */
+enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP, ANCHOR_NOT_MET,
+       ANCHOR_LEFT };
 int anchor_fingerprint(struct rtask *t, int held_sig, int *status);
 /* Whether t's SIGSTOP stop is the one its CPU clock sent. */
 bool clock_peeked(const struct rtask *t);

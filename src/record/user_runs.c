@@ -372,7 +372,7 @@ static int preempt(struct recorder *r, struct rtask *t, regs_t *now, int *status
             int how = anchor_fingerprint(t, 0, status);
             if (how == ANCHOR_OTHER_STOP)
                 return STOPPED_ELSEWHERE;
-            if (how == ANCHOR_NOT_MET) {
+            if (how == ANCHOR_NOT_MET || how == ANCHOR_LEFT) {
                 hwbp_close(t->anchor_fd);
                 t->anchored = false;
                 arm_timer(r, t, slice_ns(r), PHASE_SLICE);
@@ -541,26 +541,42 @@ int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
     if (probed) {
         uint64_t held = mask | 1ull << (sig - 1);
         ptrace(PTRACE_SETSIGMASK, t->tid, sizeof held, &held);
-        stepped.n = 0;
-        int got = step_into_loop(t, &regs, &sig, status);
-        /* And to an instruction replay can patch, to find the anchor at
-         * the program's speed however long the loop ran. */
-        if (got == PROBE_LOOP && !sig)
-            got = step_to_movable(t, &regs, status) == MOVABLE_ELSEWHERE ? PROBE_ELSEWHERE : got;
-        if (got == PROBE_LOOP && !sig)
-            got = step_to_unseen(t, &regs, status);
-        if (got == PROBE_ELSEWHERE) {
-            ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
-            return HOLD_ELSEWHERE;
-        }
     }
     int how = ANCHOR_NOT_TRIED;
     /* The thread's CPU clock bounds the anchor's look (a process with no
      * timer of its own has none yet). */
     if (t->clock_fd < 0)
         t->clock_fd = clock_open(t->tid, peek_delay(), SIGSTOP);
-    if (anchor_open(t, &regs))
-        how = anchor_fingerprint(t, sig, status);
+    for (int attempt = 0;; attempt++) {
+        if (probed) {
+            stepped.n = 0;
+            int got = step_into_loop(t, &regs, &sig, status);
+            /* And to an instruction replay can patch, to find the anchor
+             * at the program's speed however long the loop ran: in a loop
+             * too long to be seen whole (an interpreter's) too. */
+            if (got != PROBE_ELSEWHERE && !sig)
+                got = step_to_movable(t, &regs, status) == MOVABLE_ELSEWHERE ? PROBE_ELSEWHERE : got;
+            if (got != PROBE_ELSEWHERE && !sig)
+                got = step_to_unseen(t, &regs, status);
+            if (got == PROBE_ELSEWHERE) {
+                ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
+                return HOLD_ELSEWHERE;
+            }
+        }
+        if (anchor_open(t, &regs))
+            how = anchor_fingerprint(t, sig, status);
+        /* The thread went on to other code, where its clock stopped it:
+         * a stretch found by registers alone could be found too early
+         * (registers that repeat, in an interpreter).  The signal still
+         * waits: anchor it in the code the thread is in now. */
+        if (!probed || (how != ANCHOR_LEFT && how != ANCHOR_NOT_MET) || attempt == 2)
+            break;
+        debug("thread %d: anchor again, at the clock's stop", t->tid);
+        hwbp_close(t->anchor_fd);
+        t->anchored = false;
+        sig = 0;
+        regs_get(t->tid, &regs);
+    }
     if (probed)
         ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
     switch (how) {
