@@ -98,6 +98,9 @@ static void dump_event(const struct event *ev, uint64_t *args)
             printf(" stdout");
         if (ev->u.exit.flags & EXITF_ECHO_STDERR)
             printf(" stderr");
+        if (ev->u.exit.flags & EXITF_OUTPUT_HASH)
+            printf(" hash=%02x%02x%02x%02x", ev->output_hash[0], ev->output_hash[1],
+                   ev->output_hash[2], ev->output_hash[3]);
         if (ev->u.exit.flags & EXITF_CANCELLED)
             printf(" failed-by-recorder");
         if (ev->u.exit.flags & EXITF_MMAP_FILE)

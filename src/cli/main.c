@@ -1,5 +1,6 @@
 /* rewind: record a program once, replay that exact execution as often as
  * needed.  Speaks rr's command line. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,8 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     debug_enabled = getenv("REWIND_DEBUG") != NULL;
+    if (sodium_init() < 0) /* the hashes of written bytes and of packed files */
+        die("cannot initialise libsodium");
     /* rr's global options come before the command. */
     const struct cli_opt *const tables[] = {global_options, NULL};
     struct cli_args a = {.cmd = "", .argc = argc, .argv = argv, .i = 1};

@@ -680,8 +680,6 @@ int cmd_pack(int argc, char **argv)
             traces[n++] = a;
         }
     }
-    if (sodium_init() < 0)
-        die("cannot initialise libsodium");
     const char *k = getenv("REWIND_PACK_KILL_AFTER");
     if (k && *k)
         kill_after = strtol(k, NULL, 10);

@@ -16,6 +16,7 @@
 #include "common/die.h"
 #include "record/recorder.h"
 #include "syscalls/syscall_table.h"
+#include "syscalls/written_data.h"
 #include "trace/event.h"
 
 #define MAX_REGIONS (SYS_OUTPUTS_MAX + 64)
@@ -158,12 +159,13 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
     const struct syscall_info *si = syscall_info(nr);
 
     struct ev_syscall_exit x = {.nr = nr, .result = result};
-    struct iovec tail[4];
+    struct iovec tail[5];
     int ntail = 0;
     uint8_t *data = NULL;
     uint64_t total = 0;
     struct ev_mmap_file mf = {0};
     const char *mname = NULL;
+    uint8_t hash[WRITTEN_HASH_LEN];
 
     if (t->cancelled) {
         x.flags |= EXITF_CANCELLED;
@@ -186,6 +188,9 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
         }
         total = off;
         x.flags |= echo_flags(r, t, si, result);
+        if ((si->flags & SF_WRITE_OUT) && result > 0 &&
+            written_data_hash(t->tid, &t->entry_regs, result, hash))
+            x.flags |= EXITF_OUTPUT_HASH;
         if (nr == SYS_mmap && result >= 0 && !(t->entry_regs.r10 & MAP_ANONYMOUS)) {
             mname = mapped_file_save(r->files, t->tid, (int)t->entry_regs.r8, &mf.file_size);
             if (mname) {
@@ -204,6 +209,8 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
         tail[ntail++] = (struct iovec){&mf, sizeof mf};
         tail[ntail++] = (struct iovec){(void *)mname, mf.name_len};
     }
+    if (x.flags & EXITF_OUTPUT_HASH)
+        tail[ntail++] = (struct iovec){hash, sizeof hash};
     event_write(r->events, EV_SYSCALL_EXIT, t->tid, &x, sizeof x, tail, ntail);
     r->nevents++;
     t->restartable = result <= -512 && result >= -516;

@@ -19,6 +19,7 @@
 #include "replay/replayer.h"
 #include "syscalls/syscall_table.h"
 #include "tracee/tracee.h"
+#include "syscalls/written_data.h"
 #include "tracee/soft_breakpoint.h"
 
 static bool is_emulated(long nr)
@@ -85,6 +86,11 @@ void replay_kernel_write(struct replayer *rp, struct ptask *t, const struct even
     }
 }
 
+static bool echo_chunk(const void *buf, size_t len, void *ctx)
+{
+    return write(*(int *)ctx, buf, len) == (ssize_t)len;
+}
+
 /* Writes what the program wrote to the recorder's stdout/stderr to ours. */
 static void echo_output(struct replayer *rp, struct ptask *t, const struct event *ev)
 {
@@ -97,32 +103,18 @@ static void echo_output(struct replayer *rp, struct ptask *t, const struct event
         if (write(fd, mark, n) < 0)
             return;
     }
-    uint64_t left = ev->u.exit.result;
-    const regs_t *r = &t->entry_regs;
-    struct iovec iov[64];
-    int n = 1;
-    if (ev->u.exit.nr == SYS_writev || ev->u.exit.nr == SYS_pwritev || ev->u.exit.nr == SYS_pwritev2) {
-        n = r->rdx < 64 ? (int)r->rdx : 64;
-        if (tracee_read(t->tid, r->rsi, iov, n * sizeof *iov) != (ssize_t)(n * sizeof *iov))
-            return;
-    } else {
-        iov[0].iov_base = (void *)r->rsi;
-        iov[0].iov_len = left;
-    }
-    char buf[65536];
-    for (int i = 0; i < n && left; i++) {
-        uint64_t addr = (uint64_t)iov[i].iov_base, len = iov[i].iov_len < left ? iov[i].iov_len : left;
-        left -= len;
-        while (len) {
-            size_t chunk = len < sizeof buf ? len : sizeof buf;
-            if (tracee_read(t->tid, addr, buf, chunk) != (ssize_t)chunk)
-                return;
-            if (write(fd, buf, chunk) < 0)
-                return;
-            addr += chunk;
-            len -= chunk;
-        }
-    }
+    written_data_each(t->tid, &t->entry_regs, ev->u.exit.result, echo_chunk, &fd);
+}
+
+/* A write whose bytes are not the recorded ones: the replay went another
+ * way, however its registers look. */
+static void check_output(struct replayer *rp, struct ptask *t, const struct event *ev)
+{
+    uint8_t hash[WRITTEN_HASH_LEN];
+    if (!written_data_hash(t->tid, &t->entry_regs, ev->u.exit.result, hash) ||
+        memcmp(hash, ev->output_hash, sizeof hash))
+        divergence(rp, "the %lld bytes %s wrote differ from the recorded ones",
+                   (long long)ev->u.exit.result, syscall_name(ev->u.exit.nr));
 }
 
 /* Leaves the thread as the recorded syscall left it: its result in rax,
@@ -218,6 +210,8 @@ void replay_syscall_exit(struct replayer *rp, struct ptask *t, const struct even
     finish_with_result(t, result);
     t->interrupted_syscall = result == -EINTR || (result <= -512 && result >= -516);
     t->restart_due = result <= -512 && result >= -516;
+    if (ev->u.exit.flags & EXITF_OUTPUT_HASH)
+        check_output(rp, t, ev);
     if ((ev->u.exit.flags & (EXITF_ECHO_STDOUT | EXITF_ECHO_STDERR)) && !rp->quiet)
         echo_output(rp, t, ev);
 }

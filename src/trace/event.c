@@ -108,6 +108,8 @@ static int decode_exit(struct cursor *c, struct event *ev, char *err, size_t err
             goto bad_name;
         ev->mmap_name = ev->mmap_name_buf;
     }
+    if ((x->flags & EXITF_OUTPUT_HASH) && !(ev->output_hash = skip(c, 16)))
+        goto short_record;
     return 0;
 short_record:
     snprintf(err, errlen, "SYSCALL_EXIT record is shorter than its contents");

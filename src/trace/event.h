@@ -42,6 +42,8 @@ enum {
     EXITF_ECHO_STDERR = 1 << 1, /* ... stderr */
     EXITF_MMAP_FILE   = 1 << 2, /* an ev_mmap_file follows the regions */
     EXITF_CANCELLED   = 1 << 3, /* the recorder made the syscall fail (rseq) */
+    EXITF_OUTPUT_HASH = 1 << 4, /* last: the BLAKE2b-128 of the bytes written
+                                   (syscalls/written_data.h) */
 };
 
 struct ev_syscall_exit {
@@ -188,6 +190,7 @@ struct event {
     const uint8_t *region_data;      /* concatenated region bytes */
     struct ev_mmap_file mmap;        /* with EXITF_MMAP_FILE */
     const char *mmap_name;           /* NUL-terminated copy owned by event */
+    const uint8_t *output_hash;      /* with EXITF_OUTPUT_HASH: 16 bytes */
     char mmap_name_buf[256];
     const uint8_t *stack;            /* EV_EXEC */
     const char *strings;             /* EV_INIT, EV_EXEC: NUL-separated */
