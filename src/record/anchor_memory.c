@@ -56,6 +56,8 @@
 #define MAX_SCAN_PAGES (1ul << 20)  /* address space looked up in pagemap: 4 GiB */
 #define MAX_SNAP_PAGES 8192ul       /* memory compared: 32 MiB */
 #define MAX_CANDIDATES 64           /* words that changed from moment 1 to 2 */
+#define FAR_RUN_NS 1000000ull       /* of the thread's CPU time between far moments */
+#define MAX_FAR_CANDIDATES 4096
 
 struct run {
     uint64_t addr, len; /* present pages, contiguous */
@@ -214,19 +216,19 @@ static bool snapshot_take(pid_t tid, uint64_t rsp, struct snapshot *s)
 /* The words that differ between the snapshot and memory now: addresses
  * and current values, at most MAX_CANDIDATES (the first, in the order of
  * the snapshot: the stack's mapping first). */
-static int snapshot_diff(pid_t tid, struct snapshot *s, struct ev_word *out)
+static int snapshot_diff(pid_t tid, struct snapshot *s, struct ev_word *out, int max)
 {
     int n = 0;
     uint8_t *now = xmalloc(s->pages * PAGE + 1);
     read_runs(tid, s, now, false);
-    for (size_t i = 0; i < s->nruns && n < MAX_CANDIDATES; i++) {
+    for (size_t i = 0; i < s->nruns && n < max; i++) {
         if (!s->runs[i].readable)
             continue;
-        for (uint64_t p = 0; p < s->runs[i].len && n < MAX_CANDIDATES; p += PAGE) {
+        for (uint64_t p = 0; p < s->runs[i].len && n < max; p += PAGE) {
             const uint8_t *was = s->bytes + s->runs[i].off + p, *is = now + s->runs[i].off + p;
             if (!memcmp(was, is, PAGE))
                 continue;
-            for (uint64_t w = 0; w < PAGE && n < MAX_CANDIDATES; w += 8) {
+            for (uint64_t w = 0; w < PAGE && n < max; w += 8) {
                 uint64_t a, b;
                 memcpy(&a, was + w, 8);
                 memcpy(&b, is + w, 8);
@@ -237,6 +239,38 @@ static int snapshot_diff(pid_t tid, struct snapshot *s, struct ev_word *out)
     }
     free(now);
     return n;
+}
+
+/* The word at addr when the snapshot was taken. */
+static bool snapshot_value(const struct snapshot *s, uint64_t addr, uint64_t *v)
+{
+    for (size_t i = 0; i < s->nruns; i++)
+        if (s->runs[i].readable && addr >= s->runs[i].addr &&
+            addr + 8 <= s->runs[i].addr + s->runs[i].len) {
+            memcpy(v, s->bytes + s->runs[i].off + (addr - s->runs[i].addr), 8);
+            return true;
+        }
+    return false;
+}
+
+/* A word whose values at three moments went one way: a count (of rounds,
+ * of allocations), which had none of its later values before. */
+static bool one_way(uint64_t a, uint64_t b, uint64_t c)
+{
+    return (a < b && b < c) || (a > b && b > c);
+}
+
+/* Whether one of the n words (values at moments 2 and 3 in cand and now,
+ * at moment 1 in the snapshot) went one way. */
+static bool some_word_one_way(const struct snapshot *s, const struct ev_word *cand,
+                              const uint64_t *now, int n)
+{
+    for (int i = 0; i < n; i++) {
+        uint64_t first;
+        if (snapshot_value(s, cand[i].addr, &first) && one_way(first, cand[i].value, now[i]))
+            return true;
+    }
+    return false;
 }
 
 /* Whether one of the other tasks has a stop or an exit to report: one of
@@ -326,6 +360,73 @@ static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits,
     return 0;
 }
 
+/* Runs t for FAR_RUN_NS of its CPU time at full speed (no breakpoint),
+ * then on to the next execution of want's address with want's registers
+ * but for the flags, as run_to_repeat (whose results it returns; -1 also
+ * when a stop other than the clock's ends the run). */
+static int run_far(struct rtask *t, int *fd, const regs_t *want, int *hits, regs_t *regs,
+                   int *status)
+{
+    hwbp_close(*fd);
+    *fd = -1;
+    if (!clock_start(t->clock_fd, FAR_RUN_NS))
+        return 0;
+    if (tracee_resume(PTRACE_SYSCALL, t->tid, 0) < 0)
+        die_errno("cannot resume thread %d", t->tid);
+    *status = wait_for(t->tid);
+    struct stop s;
+    stop_classify(t->tid, *status, &s);
+    if (s.kind != STOP_SIGNAL || s.sig != SIGSTOP || !clock_peeked(t))
+        return -1;
+    if ((*fd = hwbp_open(t->tid, want->rip, 1)) < 0 || !clock_start(t->clock_fd, ANCHOR_LIMIT_NS))
+        return 0;
+    int sig = 0;
+    return run_to_repeat(t, *fd, want, hits, regs, &sig, status);
+}
+
+/* The far look (see the top): t stands at an execution of want's address,
+ * *fd its breakpoint.  Takes the words that went one way over three
+ * moments FAR_RUN_NS apart, with their values at the last, where t then
+ * stands (*m: its registers): 1.  0 when no word changed, or t is
+ * elsewhere; -1 another stop (*status). */
+static int far_look(struct rtask *t, int *fd, const regs_t *want, int *hits, regs_t *m,
+                    int *status, size_t *pages)
+{
+    struct snapshot snap = {0};
+    struct ev_word *cand = xmalloc(MAX_FAR_CANDIDATES * sizeof *cand);
+    uint64_t *now = xmalloc(MAX_FAR_CANDIDATES * sizeof *now);
+    int rc = run_far(t, fd, want, hits, m, status), n;
+    if (rc != 1 || !snapshot_take(t->tid, want->rsp, &snap) ||
+        (rc = run_far(t, fd, want, hits, m, status)) != 1)
+        goto out;
+    n = snapshot_diff(t->tid, &snap, cand, MAX_FAR_CANDIDATES);
+    if ((rc = run_far(t, fd, want, hits, m, status)) != 1)
+        goto out;
+    for (int i = 0; i < n; i++)
+        if (tracee_read(t->tid, cand[i].addr, &now[i], sizeof now[i]) != sizeof now[i])
+            now[i] = cand[i].value;
+    /* Else (a pseudo-random state in memory) those that changed again, as
+     * the near look takes them. */
+    uint32_t nw = 0;
+    for (int pass = 0; pass < 2 && !nw; pass++)
+        for (int i = 0; i < n && nw < POS_MAX_WORDS; i++) {
+            uint64_t first;
+            if (pass ? now[i] != cand[i].value
+                     : snapshot_value(&snap, cand[i].addr, &first) &&
+                           one_way(first, cand[i].value, now[i]))
+                t->anchor_words[nw++] = (struct ev_word){cand[i].addr, now[i]};
+        }
+    t->anchor_nwords = nw;
+    rc = nw ? 1 : 0;
+out:
+    *pages += snap.pages;
+    free(snap.runs);
+    free(snap.bytes);
+    free(cand);
+    free(now);
+    return rc < 0 ? -1 : rc == 1;
+}
+
 static long long now_us(void)
 {
     struct timespec ts;
@@ -370,6 +471,7 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
     t->anchor_regs = at;
 
     int how = ANCHOR_AT_PEEK, hits = 0, rc;
+    bool far_used = false;
     struct snapshot snap = {0};
     struct ev_word cand[MAX_CANDIDATES];
     uint64_t now[MAX_CANDIDATES];
@@ -383,7 +485,7 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
     if ((rc = run_to_repeat(t, fd, &at, &hits, &m2, &held_sig, status)) != 1)
         goto out;
     uint64_t base2 = hwbp_read(t->anchor_fd);
-    int n = snapshot_diff(t->tid, &snap, cand);
+    int n = snapshot_diff(t->tid, &snap, cand, MAX_CANDIDATES);
     if ((rc = run_to_repeat(t, fd, &at, &hits, &m3, &held_sig, status)) != 1)
         goto out;
     busy = busy || other_task_reports();
@@ -404,6 +506,30 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
         if (now[i] == cand[i].value)
             t->anchor_words[nw++] = (struct ev_word){cand[i].addr, now[i]};
     t->anchor_nwords = nw;
+    if (n && !some_word_one_way(&snap, cand, now, n) && t->clock_fd >= 0) {
+        /* Words that change but count nothing (scratch that alternates,
+         * in an interpreter): the round the anchor is in may be told
+         * apart only by state that changes over longer stretches. */
+        hwbp_close(t->anchor_fd);
+        t->anchored = false;
+        regs_t m;
+        size_t far_pages = 0;
+        int far = far_look(t, &fd, &at, &hits, &m, status, &far_pages);
+        snap.pages += far_pages;
+        if (far == 1 && (t->anchor_fd = hwbp_open(t->tid, m.rip, 0)) >= 0) {
+            /* Opened where t stands, with RF: it counts the executions after. */
+            t->anchored = true;
+            t->anchor_regs = m;
+            t->anchor_base = 0;
+            how = ANCHOR_MOVED;
+            far_used = true;
+        } else {
+            t->anchor_nwords = 0;
+            rc = far < 0 ? -1 : 2; /* t went on: the anchor is gone */
+            hits += !hits;
+        }
+        goto out;
+    }
     if (again || !nw) {
         t->anchor_regs = m3; /* moment 3, unlike moment 2 */
         t->anchor_base = hwbp_read(t->anchor_fd);
@@ -415,8 +541,8 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
 out:
     if (rc == 2) /* the thread's clock stopped it, in other code */
         how = hits ? ANCHOR_LEFT : ANCHOR_NOT_MET;
-    debug("anchor at 0x%llx: %d stops, %s, %u words, %zu pages compared, %lld us",
-          (unsigned long long)at.rip, hits,
+    debug("anchor at 0x%llx: %d stops, %s%s, %u words, %zu pages compared, %lld us",
+          (unsigned long long)at.rip, hits, far_used ? "far look, " : "",
           how == ANCHOR_MOVED      ? "moved"
           : how == ANCHOR_NOT_MET  ? "not met again"
           : how == ANCHOR_LEFT     ? "left for other code"
