@@ -23,7 +23,7 @@ void regs_set(pid_t tid, const regs_t *r)
 }
 
 /* The resume flag and trap flag are ptrace bookkeeping, not program state. */
-#define EFLAGS_IGNORED (0x10000ull | 0x100ull)
+#define EFLAGS_IGNORED (EFLAGS_RF | 0x100ull)
 
 bool regs_match(const regs_t *a, const regs_t *b, char *why, size_t whylen)
 {

@@ -8,6 +8,10 @@
 
 typedef struct user_regs_struct regs_t;
 
+/* The resume flag: the instruction at rip runs without its execution
+ * breakpoint firing (again). */
+#define EFLAGS_RF 0x10000ull
+
 void regs_get(pid_t tid, regs_t *r);
 void regs_set(pid_t tid, const regs_t *r);
 /* regs_get for a thread that may be gone: false then. */

@@ -48,7 +48,6 @@
 #include "tracee/soft_breakpoint.h"
 #include "tracee/tracee.h"
 
-#define EFLAGS_RF 0x10000ull
 #define PAGE 4096ul
 #define ANCHOR_LIMIT_NS 20000000ull /* of the thread's CPU time, at most */
 #define MAX_MISSES 3                /* executions with other registers, in a row */

@@ -108,7 +108,7 @@ struct recorder {
     timer_t peek_timer;
     pid_t peek_tid;         /* the task the armed timer is for, and its run */
     unsigned peek_seq;
-    int peek_phase;         /* PHASE_PEEK, then PHASE_SLICE */
+    int peek_phase;         /* PHASE_PEEK, then PHASE_SPIN, then PHASE_SLICE */
     bool chaos;             /* --chaos: random scheduling, from chaos_state */
     uint64_t chaos_state;
 };
@@ -122,8 +122,8 @@ void user_runs_init(struct recorder *r);
 void user_run_begin(struct recorder *r, struct rtask *t);
 void user_run_end(struct rtask *t);
 void user_run_forget(struct rtask *t);
-enum { PHASE_PEEK = 1, PHASE_SLICE };
-enum { STOP_FOR_PEEK = 1, STOP_FOR_PREEMPT };
+enum { PHASE_PEEK = 1, PHASE_SPIN, PHASE_SLICE };
+enum { STOP_FOR_PEEK = 1, STOP_FOR_PREEMPT, STOP_FOR_SPIN_CHECK };
 /* The recorder's timer fired: peek at or preempt the running task. */
 void user_run_peek_due(struct recorder *r);
 /* A SIGSTOP stop of t: not ours (STOPPED_FOREIGN: a real signal), our

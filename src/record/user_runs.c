@@ -36,10 +36,15 @@
 #include "record/recorder.h"
 #include "trace/event.h"
 #include "tracee/jump_search.h"
+#include "tracee/soft_breakpoint.h"
 #include "tracee/tracee.h"
 
 #define PEEK_DELAY_NS 30000     /* into a run, a peek finds an anchor */
 #define SLICE_NS 10000000       /* then the run may be preempted, every slice */
+/* After the peek, a look whether the thread spins: the same registers
+ * then mean it waits for another, which should run now, not in a slice. */
+#define SPIN_CHECK_NS 1000000
+#define SPIN_LOOK_NS 200000     /* of its CPU time, for the instruction to come again */
 /* Without debug registers, replay stops at every execution from the
  * resume to the anchor (tracee/soft_breakpoint.h): peek sooner. */
 #define PEEK_DELAY_SOFT_NS 5000
@@ -191,7 +196,9 @@ void user_run_peek_due(struct recorder *r)
             intent = STOP_FOR_PEEK;
         else if (r->peek_phase == PHASE_SLICE && others_ready(r, t))
             intent = STOP_FOR_PREEMPT;
-        else if (r->peek_phase == PHASE_SLICE)
+        else if (r->peek_phase == PHASE_SPIN && others_ready(r, t) && t->peeked)
+            intent = STOP_FOR_SPIN_CHECK;
+        else if (r->peek_phase != PHASE_PEEK)
             arm_timer(r, t, slice_ns(r), PHASE_SLICE); /* look again later */
         if (intent && syscall(SYS_tgkill, t->tgid, t->tid, SIGSTOP) == 0)
             t->stop_sent = intent;
@@ -389,6 +396,44 @@ static int preempt(struct recorder *r, struct rtask *t, regs_t *now, int *status
     return STOPPED_PREEMPTED;
 }
 
+/* Whether t spins: at the next execution of the instruction it stands at
+ * (*now), within SPIN_LOOK_NS of its CPU time, it has the same registers.
+ * 1 it does, 0 it does not (*now: where it then stands), -1 another stop
+ * came (*status). */
+static int spins(struct rtask *t, regs_t *now, int *status)
+{
+    if (t->clock_fd < 0)
+        t->clock_fd = clock_open(t->tid, SPIN_LOOK_NS, SIGSTOP);
+    int fd = t->clock_fd >= 0 ? hwbp_open(t->tid, now->rip, 1) : -1;
+    if (fd < 0)
+        return 0;
+    regs_t at = *now;
+    if (!(at.eflags & EFLAGS_RF)) {
+        at.eflags |= EFLAGS_RF; /* this execution runs; the next one stops */
+        regs_set(t->tid, &at);
+    }
+    clock_start(t->clock_fd, SPIN_LOOK_NS);
+    if (tracee_resume(PTRACE_SYSCALL, t->tid, 0) < 0)
+        die_errno("cannot resume thread %d", t->tid);
+    *status = wait_for(t->tid);
+    clock_stop(t->clock_fd);
+    struct stop s;
+    stop_classify(t->tid, *status, &s);
+    siginfo_t si;
+    int got = -1;
+    if (s.kind == STOP_SIGNAL && s.sig == HWBP_SIGNAL &&
+        ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 && si.si_code > 0 && si.si_fd == fd) {
+        char why[8];
+        regs_get(t->tid, now);
+        got = regs_match(now, &at, why, sizeof why);
+    } else if (s.kind == STOP_SIGNAL && s.sig == SIGSTOP && clock_peeked(t)) {
+        regs_get(t->tid, now);
+        got = 0;
+    }
+    hwbp_close(fd);
+    return got;
+}
+
 int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
 {
     if (sent_by_program(t)) {
@@ -418,10 +463,24 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
     }
     if (intent == STOP_FOR_PREEMPT)
         return preempt(r, t, &now, status);
+    if (intent == STOP_FOR_SPIN_CHECK) {
+        /* The same registers as at the peek, or at the next pass: it waits
+         * for another (a spin-wait), which is to run now, not after a
+         * time slice of this one. */
+        int got = regs_match(&now, &t->peek_regs, why, sizeof why) ? 1 : spins(t, &now, status);
+        if (got < 0)
+            return STOPPED_ELSEWHERE;
+        if (got) {
+            debug("thread %d spins at 0x%llx", t->tid, (unsigned long long)now.rip);
+            return preempt(r, t, &now, status);
+        }
+        arm_timer(r, t, slice_ns(r), PHASE_SLICE);
+        return STOPPED_RESUME;
+    }
     t->peek_regs = now;
     t->peeked = true;
     if (has_company(r, t))
-        arm_timer(r, t, slice_ns(r), PHASE_SLICE);
+        arm_timer(r, t, SPIN_CHECK_NS, PHASE_SPIN);
     bool moved = !regs_match(&now, &t->resume_regs, why, sizeof why);
     if (!moved && r->timers_used && t->in_user && !t->anchored && t->clock_fd >= 0 &&
         t->repeeks++ < MAX_REPEEKS) {

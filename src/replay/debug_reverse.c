@@ -31,7 +31,6 @@
 #include "replay/debugger.h"
 #include "replay/replayer.h"
 
-#define EFLAGS_RF 0x10000ull
 
 bool debugger_searching(const struct debugger *d)
 {

@@ -24,7 +24,6 @@
 #include "tracee/tracee.h"
 #include "tracee/soft_breakpoint.h"
 
-#define EFLAGS_RF 0x10000ull
 
 struct debugger *debugger_new(const struct replay_options *opt)
 {

@@ -19,7 +19,6 @@
 #include "tracee/soft_breakpoint.h"
 #include "tracee/tracee.h"
 
-#define EFLAGS_RF 0x10000ull
 
 /* The resume flag (RF) decides whether the instruction at rip triggers a
  * breakpoint when the thread resumes: a breakpoint stop sets it; recording

@@ -19,7 +19,6 @@
 #include "tracee/soft_watchpoint.h"
 #include "tracee/watch_pages.h"
 
-#define EFLAGS_RF 0x10000ull
 #define INT3 0xcc
 
 struct sbp {
