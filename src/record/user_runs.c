@@ -331,6 +331,14 @@ static bool anchor_open(struct rtask *t, const regs_t *now)
     return true;
 }
 
+/* The anchor's look may have dropped it already (its far look). */
+static void anchor_drop(struct rtask *t)
+{
+    if (t->anchored)
+        hwbp_close(t->anchor_fd);
+    t->anchored = false;
+}
+
 enum { MOVABLE_FOUND, MOVABLE_NONE, MOVABLE_ELSEWHERE };
 #define MAX_MOVABLE_STEPS 64
 
@@ -380,8 +388,7 @@ static int preempt(struct recorder *r, struct rtask *t, regs_t *now, int *status
             if (how == ANCHOR_OTHER_STOP)
                 return STOPPED_ELSEWHERE;
             if (how == ANCHOR_NOT_MET || how == ANCHOR_LEFT) {
-                hwbp_close(t->anchor_fd);
-                t->anchored = false;
+                anchor_drop(t);
                 arm_timer(r, t, slice_ns(r), PHASE_SLICE);
                 return STOPPED_RESUME;
             }
@@ -502,8 +509,7 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
             if (how == ANCHOR_NOT_MET && t->repeeks++ < MAX_REPEEKS && t->clock_fd >= 0) {
                 /* Code the thread left (a call's tail before its loop):
                  * peek again, in the loop it went on to. */
-                hwbp_close(t->anchor_fd);
-                t->anchored = false;
+                anchor_drop(t);
                 clock_start(t->clock_fd, peek_delay());
             }
         }
@@ -631,8 +637,7 @@ int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
         if (!probed || (how != ANCHOR_LEFT && how != ANCHOR_NOT_MET) || attempt == 2)
             break;
         debug("thread %d: anchor again, at the clock's stop", t->tid);
-        hwbp_close(t->anchor_fd);
-        t->anchored = false;
+        anchor_drop(t);
         sig = 0;
         regs_get(t->tid, &regs);
     }
