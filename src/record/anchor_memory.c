@@ -395,6 +395,7 @@ static int far_look(struct rtask *t, int *fd, const regs_t *want, int *hits, reg
     struct ev_word *cand = xmalloc(MAX_FAR_CANDIDATES * sizeof *cand);
     uint64_t *now = xmalloc(MAX_FAR_CANDIDATES * sizeof *now);
     int rc = run_far(t, fd, want, hits, m, status), n;
+    bool busy = other_task_reports();
     if (rc != 1 || !snapshot_take(t->tid, want->rsp, &snap) ||
         (rc = run_far(t, fd, want, hits, m, status)) != 1)
         goto out;
@@ -405,9 +406,11 @@ static int far_look(struct rtask *t, int *fd, const regs_t *want, int *hits, reg
         if (tracee_read(t->tid, cand[i].addr, &now[i], sizeof now[i]) != sizeof now[i])
             now[i] = cand[i].value;
     /* Else (a pseudo-random state in memory) those that changed again, as
-     * the near look takes them. */
+     * the near look takes them: unless another task finished a syscall
+     * meanwhile, whose output replay writes only later. */
+    busy = busy || other_task_reports();
     uint32_t nw = 0;
-    for (int pass = 0; pass < 2 && !nw; pass++)
+    for (int pass = 0; pass < 2 - busy && !nw; pass++)
         for (int i = 0; i < n && nw < POS_MAX_WORDS; i++) {
             uint64_t first;
             if (pass ? now[i] != cand[i].value
