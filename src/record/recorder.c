@@ -60,6 +60,7 @@ static struct rtask *task_add(struct recorder *r, pid_t tid, pid_t tgid, enum rt
     t->state = st;
     t->anchor_fd = -1;
     t->clock_fd = -1;
+    t->cpu_fd = -1;
     /* Append, so round-robin order is creation order. */
     struct rtask **p = &r->tasks;
     while (*p)

@@ -45,6 +45,8 @@ struct rtask {
     /* The current run of user code (record/user_runs.c). */
     bool in_user;         /* resumed into user code, not stopped since */
     unsigned run_seq;
+    int cpu_fd;           /* /proc/TID/schedstat, or -1 */
+    uint64_t run_cpu_start; /* its time on a CPU (ns) when the run began */
     regs_t resume_regs;
     int run_sig;          /* the signal delivered as the run began */
     int stop_sent;        /* our SIGSTOP is on its way: STOP_FOR_* */
@@ -147,6 +149,9 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status);
 enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP, ANCHOR_NOT_MET,
        ANCHOR_LEFT };
 int anchor_fingerprint(struct rtask *t, int held_sig, int *status);
+/* The time t spent on a CPU (ns) since its run began: the tail of an
+ * event positioned in the run, which bounds replay's search for it. */
+uint64_t user_run_cpu_ns(struct rtask *t);
 /* Whether t's SIGSTOP stop is the one its CPU clock sent. */
 bool clock_peeked(const struct rtask *t);
 /* A signal sig landing in t's code before its run has an anchor (within

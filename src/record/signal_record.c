@@ -67,7 +67,10 @@ int record_signal_stop(struct recorder *r, struct rtask *t, int sig, int *status
         if (user_run_position(t, &e.regs, &e.pos))
             e.flags |= SIGF_IN_CODE;
     }
-    event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e - EV_POSITION_UNUSED(&e.pos), NULL, 0);
+    uint64_t cpu = (e.flags & SIGF_IN_CODE) ? user_run_cpu_ns(t) : 0;
+    struct iovec tail = {&cpu, sizeof cpu};
+    event_write(r->events, EV_SIGNAL, t->tid, &e, sizeof e - EV_POSITION_UNUSED(&e.pos), &tail,
+                (e.flags & SIGF_IN_CODE) ? 1 : 0);
     r->nevents++;
     t->pending_sig = sig;
     return SIGNAL_RECORDED;

@@ -21,7 +21,10 @@
  *     signal's own registers from the resume.
  * Peeks cost one stop and record nothing.  Details: docs/async-events.md. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -134,8 +137,31 @@ bool clock_peeked(const struct rtask *t)
            (si.si_code == POLL_IN || si.si_code == POLL_HUP) && si.si_fd == t->clock_fd;
 }
 
+/* The thread's time on a CPU so far, in ns (0 when it cannot be read). */
+static uint64_t cpu_ns(struct rtask *t)
+{
+    if (t->cpu_fd < 0) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/schedstat", t->tid);
+        t->cpu_fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
+    char buf[96];
+    ssize_t n = t->cpu_fd >= 0 ? pread(t->cpu_fd, buf, sizeof buf - 1, 0) : -1;
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    return strtoull(buf, NULL, 10);
+}
+
+uint64_t user_run_cpu_ns(struct rtask *t)
+{
+    uint64_t now = cpu_ns(t);
+    return now > t->run_cpu_start ? now - t->run_cpu_start : 0;
+}
+
 void user_run_begin(struct recorder *r, struct rtask *t)
 {
+    t->run_cpu_start = cpu_ns(t);
     regs_get(t->tid, &t->resume_regs);
     t->run_sig = t->pending_sig;
     t->in_user = true;
@@ -170,6 +196,9 @@ void user_run_forget(struct rtask *t)
     if (t->clock_fd >= 0)
         close(t->clock_fd);
     t->clock_fd = -1;
+    if (t->cpu_fd >= 0)
+        close(t->cpu_fd);
+    t->cpu_fd = -1;
     t->nhot = 0;
 }
 
@@ -397,7 +426,9 @@ static int preempt(struct recorder *r, struct rtask *t, regs_t *now, int *status
     }
     struct ev_preempt p = {.regs = *now};
     if (user_run_position(t, now, &p.pos)) {
-        event_write(r->events, EV_PREEMPT, t->tid, &p, sizeof p - EV_POSITION_UNUSED(&p.pos), NULL, 0);
+        uint64_t cpu = user_run_cpu_ns(t);
+        struct iovec tail = {&cpu, sizeof cpu};
+        event_write(r->events, EV_PREEMPT, t->tid, &p, sizeof p - EV_POSITION_UNUSED(&p.pos), &tail, 1);
         r->nevents++;
     }
     return STOPPED_PREEMPTED;

@@ -321,7 +321,8 @@ static bool waited_with_mask(struct ptask *t, uint64_t *mask)
     return ptr && tracee_read(t->tid, ptr, mask, sizeof *mask) == sizeof *mask;
 }
 
-static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_signal *e)
+static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_signal *e,
+                          uint64_t run_cpu_ns)
 {
     if ((e->flags & SIGF_SYNC) && e->signo == SIGBUS && e->info.si_code == BUS_ADRERR &&
         replay_sigbus(rp, t, e))
@@ -332,7 +333,7 @@ static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_
                  ptrace(PTRACE_SETSIGMASK, t->tid, sizeof temp_mask, &temp_mask) < 0))
         die_errno("cannot set the signal mask of thread %d", t->tid);
     if (e->flags & SIGF_IN_CODE)
-        reach_position(rp, t, &e->regs, &e->pos);
+        reach_position(rp, t, &e->regs, &e->pos, run_cpu_ns);
     if (!(e->flags & SIGF_SYNC) && syscall(SYS_tgkill, t->tgid, t->tid, e->signo) < 0)
         die_errno("cannot send %s to thread %d", strsignal(e->signo), t->tid);
     struct stop s;
@@ -509,9 +510,10 @@ static void replay_exec(struct replayer *rp, struct ptask *t, const struct event
 
 /* The thread was stopped here to let another run: stop it at the same
  * point, and check it is the same point. */
-static void replay_preempt(struct replayer *rp, struct ptask *t, const struct ev_preempt *p)
+static void replay_preempt(struct replayer *rp, struct ptask *t, const struct ev_preempt *p,
+                           uint64_t run_cpu_ns)
 {
-    reach_position(rp, t, &p->regs, &p->pos);
+    reach_position(rp, t, &p->regs, &p->pos, run_cpu_ns);
     regs_t now;
     check_regs(rp, t->tid, &p->regs, &now);
 }
@@ -646,12 +648,12 @@ static void replay_event(struct replayer *rp, const struct event *ev)
     switch (ev->type) {
     case EV_SYSCALL_ENTER: replay_syscall_enter(rp, t, ev); break;
     case EV_SYSCALL_EXIT: replay_syscall_exit(rp, t, ev); break;
-    case EV_SIGNAL: replay_signal(rp, t, &ev->u.sig); break;
+    case EV_SIGNAL: replay_signal(rp, t, &ev->u.sig, ev->run_cpu_ns); break;
     case EV_RDTSC: replay_rdtsc(rp, t, &ev->u.rdtsc); break;
     case EV_CLONE: replay_clone(rp, t, &ev->u.clone); break;
     case EV_EXEC: replay_exec(rp, t, ev); break;
     case EV_TASK_EXIT: replay_task_exit(rp, t, ev->u.task_exit.status); break;
-    case EV_PREEMPT: replay_preempt(rp, t, &ev->u.preempt); break;
+    case EV_PREEMPT: replay_preempt(rp, t, &ev->u.preempt, ev->run_cpu_ns); break;
     default: divergence(rp, "unexpected %s event", event_type_name(ev->type));
     }
 }

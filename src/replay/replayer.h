@@ -154,9 +154,11 @@ void position_search_go_on(struct replayer *rp);
 /* ... and forgets it, the replay starting again. */
 void position_search_forget(void);
 /* replay/signal_position.c: runs t to the point of its current run of user
- * code where its registers were `at` (a signal landed, a slice ended). */
+ * code where its registers were `at` (a signal landed, a slice ended).
+ * run_cpu_ns: the recorded thread's time on a CPU in that run (0: not
+ * known), which bounds the searches at the program's speed. */
 void reach_position(struct replayer *rp, struct ptask *t, const regs_t *at,
-                    const struct ev_position *pos);
+                    const struct ev_position *pos, uint64_t run_cpu_ns);
 
 /* replay/sigbus_replay.c: false when the SIGBUS needs no arranging. */
 bool replay_sigbus(struct replayer *rp, struct ptask *t, const struct ev_signal *e);

@@ -67,6 +67,36 @@ static bool words_match(pid_t tid, const struct ev_word *words, uint32_t n)
  * is taken out while gdb looks at a stop, and put back when gdb lets the
  * thread run on, or replaced by a breakpoint at the address (yield_fd)
  * when one of gdb's breakpoints or watchpoints is in the way. */
+/* A search at the program's speed that takes SEARCH_LIMIT_FACTOR times
+ * the recorded run's CPU time, plus SEARCH_LIMIT_MIN_NS, will not succeed:
+ * the replay went another way.  (The trampolines slow a tight loop a few
+ * times; the recorded time includes the kernel's.)  0: no limit. */
+#define SEARCH_LIMIT_FACTOR 10
+#define SEARCH_LIMIT_MIN_NS 2000000000ull
+static uint64_t search_limit_ns;
+
+/* The thread's CPU clock, ending a search that went on too long; -1 when
+ * there is no limit, or gdb is there (it stops and steps the thread at
+ * will, and a search can run on at a breakpoint for it). */
+static int limit_clock(struct replayer *rp, struct ptask *t)
+{
+    if (!search_limit_ns || rp->dbg)
+        return -1;
+    int fd = clock_open(t->tid, search_limit_ns, HWBP_SIGNAL);
+    if (fd >= 0 && !clock_start(fd, search_limit_ns)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static bool stopped_by(pid_t tid, int fd)
+{
+    siginfo_t si;
+    return fd >= 0 && ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 &&
+           (si.si_code == POLL_IN || si.si_code == POLL_HUP) && si.si_fd == fd;
+}
+
 static struct jump_search *running;
 static struct ptask *running_task;
 static int yield_fd = -1;
@@ -167,9 +197,15 @@ static bool jump_search(struct replayer *rp, struct ptask *t, const regs_t *want
     running = &js;
     running_task = t;
     unsigned long traps = 0;
+    int clock = limit_clock(rp, t);
     for (;;) {
         struct stop s;
         resume_and_wait_sig(rp, t, PTRACE_SYSEMU, HWBP_SIGNAL, &s);
+        if (s.kind == STOP_SIGNAL && s.sig == HWBP_SIGNAL && stopped_by(t->tid, clock))
+            divergence(rp, "a position in user code was not reached in %.1f s of the thread's "
+                           "CPU time (the whole run took %.3f s when recorded)",
+                       search_limit_ns / 1e9,
+                       (search_limit_ns - SEARCH_LIMIT_MIN_NS) / SEARCH_LIMIT_FACTOR / 1e9);
         regs_t now;
         bool got = s.kind == STOP_SIGNAL && regs_get_quiet(t->tid, &now);
         if (got && s.sig == SIGTRAP && jump_search_guard(&js, &now)) {
@@ -190,6 +226,8 @@ static bool jump_search(struct replayer *rp, struct ptask *t, const regs_t *want
             break;
         }
     }
+    if (clock >= 0)
+        close(clock);
     bool yielded = yield_fd >= 0;
     position_search_forget();
     tracee_stop_of(t->tid, &last, &led_here);
@@ -259,8 +297,9 @@ static void count_to(struct replayer *rp, struct ptask *t, uint64_t addr, uint64
 }
 
 void reach_position(struct replayer *rp, struct ptask *t, const regs_t *at,
-                    const struct ev_position *e)
+                    const struct ev_position *e, uint64_t run_cpu_ns)
 {
+    search_limit_ns = run_cpu_ns ? SEARCH_LIMIT_FACTOR * run_cpu_ns + SEARCH_LIMIT_MIN_NS : 0;
     uint64_t mask, open_mask;
     if (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof mask, &mask) < 0)
         die_errno("cannot read the signal mask of thread %d", t->tid);

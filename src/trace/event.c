@@ -126,12 +126,18 @@ _Static_assert(sizeof(struct ev_signal) == offsetof(struct ev_signal, pos) + siz
 _Static_assert(sizeof(struct ev_preempt) == offsetof(struct ev_preempt, pos) + sizeof(struct ev_position),
                "the position ends ev_preempt");
 
-static int take_positioned(struct cursor *c, void *fixed, size_t fixed_len, struct ev_position *pos)
+/* Then, since this tail was added, the run's CPU time (a record without
+ * it reads as 0, not known). */
+static int take_positioned(struct cursor *c, void *fixed, size_t fixed_len, struct ev_position *pos,
+                           uint64_t *run_cpu_ns)
 {
     size_t head = fixed_len - sizeof pos->words;
-    if (take(c, fixed, head) || pos->nwords > POS_MAX_WORDS)
+    if (take(c, fixed, head) || pos->nwords > POS_MAX_WORDS ||
+        take(c, pos->words, pos->nwords * sizeof pos->words[0]))
         return -1;
-    return take(c, pos->words, pos->nwords * sizeof pos->words[0]);
+    if (c->left >= sizeof *run_cpu_ns)
+        take(c, run_cpu_ns, sizeof *run_cpu_ns);
+    return 0;
 }
 
 int event_decode(const void *rec, size_t len, struct event *ev, char *err, size_t errlen)
@@ -163,7 +169,7 @@ int event_decode(const void *rec, size_t len, struct event *ev, char *err, size_
     case EV_SYSCALL_EXIT:
         return decode_exit(&c, ev, err, errlen);
     case EV_SIGNAL:
-        rc = take_positioned(&c, &ev->u.sig, sizeof ev->u.sig, &ev->u.sig.pos) || ev->u.sig.signo <= 0 ||
+        rc = take_positioned(&c, &ev->u.sig, sizeof ev->u.sig, &ev->u.sig.pos, &ev->run_cpu_ns) || ev->u.sig.signo <= 0 ||
              ev->u.sig.signo >= 65;
         break;
     case EV_RDTSC:
@@ -187,7 +193,7 @@ int event_decode(const void *rec, size_t len, struct event *ev, char *err, size_
         rc = take(&c, &ev->u.task_exit, sizeof ev->u.task_exit);
         break;
     case EV_PREEMPT:
-        rc = take_positioned(&c, &ev->u.preempt, sizeof ev->u.preempt, &ev->u.preempt.pos);
+        rc = take_positioned(&c, &ev->u.preempt, sizeof ev->u.preempt, &ev->u.preempt.pos, &ev->run_cpu_ns);
         break;
     case EV_KERNEL_WRITE:
         rc = take(&c, &ev->u.kwrite, sizeof ev->u.kwrite) ||

@@ -191,6 +191,8 @@ struct event {
     struct ev_mmap_file mmap;        /* with EXITF_MMAP_FILE */
     const char *mmap_name;           /* NUL-terminated copy owned by event */
     const uint8_t *output_hash;      /* with EXITF_OUTPUT_HASH: 16 bytes */
+    uint64_t run_cpu_ns;             /* SIGNAL in code, PREEMPT: the thread's time
+                                        on a CPU since its run began (0: not known) */
     char mmap_name_buf[256];
     const uint8_t *stack;            /* EV_EXEC */
     const char *strings;             /* EV_INIT, EV_EXEC: NUL-separated */
