@@ -106,6 +106,29 @@ replay() {
     echo "replayed $r_name: identical output"
 }
 
+# change_mapped_copy NAME FILE CONTENT: replaces the saved copy of FILE (a
+# file the program mapped) in the trace of NAME with CONTENT, which replay
+# maps instead: a way to make a replay go another way.
+change_mapped_copy() {
+    c_copy=$(ls "$WORK/$1/trace"/mmap-*-"$2" 2>/dev/null)
+    [ -f "$c_copy" ] || fail "the trace of $1 holds no copy of $2"
+    [ "$(stat -c %h "$c_copy")" = 1 ] || fail "the trace's copy of $2 is a link to the file itself"
+    printf '%s' "$3" >"$c_copy"
+}
+
+# replay_diverges NAME PATTERN: the replay of NAME's trace must stop within
+# STEP_TIMEOUT with a non-zero exit and one "rewind: " line matching
+# PATTERN (grep).  Its output: $WORK/NAME/div.out and div.err.
+replay_diverges() {
+    d_dir=$WORK/$1
+    timeout "$STEP_TIMEOUT" "$REWIND" replay -a "$d_dir/trace" >"$d_dir/div.out" 2>"$d_dir/div.err"
+    d_rc=$?
+    [ "$d_rc" -ne 0 ] || fail "the replay of $1 exited 0"
+    [ "$d_rc" -lt 124 ] || fail "the replay of $1 did not end (exit $d_rc)"
+    grep -q "$2" "$d_dir/div.err" || { show "$d_dir/div.err"; fail "the replay of $1 did not say: $2"; }
+    [ "$(grep -c '^rewind: ' "$d_dir/div.err")" = 1 ] || fail "more than one error line"
+}
+
 # rec_out NAME / rec_err NAME: paths of what the recording printed.
 rec_out() { echo "$WORK/$1/rec.out"; }
 rec_err() { echo "$WORK/$1/rec.err"; }

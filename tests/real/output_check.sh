@@ -31,19 +31,9 @@ trace=$WORK/map/trace
 "$REWIND" dump "$trace" | grep -q 'write(1, .* = 19 stdout hash=' ||
     fail "dump does not show the write's hash"
 
-copy=$(ls "$trace"/mmap-*-data 2>/dev/null)
-[ -f "$copy" ] || fail "the trace holds no copy of the mapped file"
-[ "$(stat -c %h "$copy")" = 1 ] || fail "the trace's copy is a link to the file itself"
-printf 'other bytes, same 19' | head -c 19 >"$copy"
-
-timeout "$STEP_TIMEOUT" "$REWIND" replay -a "$trace" >"$WORK/changed.out" 2>"$WORK/changed.err"
-rc=$?
-[ "$rc" -ne 0 ] || fail "the replay of a changed trace exited 0"
-[ "$rc" -lt 124 ] || fail "the replay of a changed trace exited $rc (hang or crash)"
-grep -q '^rewind: divergence at event .*19 bytes write wrote differ from the recorded ones' \
-    "$WORK/changed.err" || { show "$WORK/changed.err"; fail "no divergence at the write"; }
-[ "$(grep -c '^rewind: ' "$WORK/changed.err")" = 1 ] || fail "more than one error line"
-if grep -q 'other bytes' "$WORK/changed.out"; then
+change_mapped_copy map data 'other bytes, size19'
+replay_diverges map '^rewind: divergence at event .*19 bytes write wrote differ from the recorded ones'
+if grep -q 'other bytes' "$WORK/map/div.out"; then
     fail "the replay printed the bytes that differ"
 fi
 echo "a changed mapped file: divergence at the write, nothing printed"
