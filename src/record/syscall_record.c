@@ -188,8 +188,9 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
         }
         total = off;
         x.flags |= echo_flags(r, t, si, result);
+        bool echoed = x.flags & (EXITF_ECHO_STDOUT | EXITF_ECHO_STDERR);
         if ((si->flags & SF_WRITE_OUT) && result > 0 &&
-            written_data_hash(t->tid, &t->entry_regs, result, hash))
+            written_data_hash(t->tid, &t->entry_regs, written_data_hash_len(result, echoed), hash))
             x.flags |= EXITF_OUTPUT_HASH;
         if (nr == SYS_mmap && result >= 0 && !(t->entry_regs.r10 & MAP_ANONYMOUS)) {
             mname = mapped_file_save(r->files, t->tid, (int)t->entry_regs.r8, &mf.file_size);

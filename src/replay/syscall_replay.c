@@ -111,7 +111,9 @@ static void echo_output(struct replayer *rp, struct ptask *t, const struct event
 static void check_output(struct replayer *rp, struct ptask *t, const struct event *ev)
 {
     uint8_t hash[WRITTEN_HASH_LEN];
-    if (!written_data_hash(t->tid, &t->entry_regs, ev->u.exit.result, hash) ||
+    bool echoed = ev->u.exit.flags & (EXITF_ECHO_STDOUT | EXITF_ECHO_STDERR);
+    uint64_t len = written_data_hash_len(ev->u.exit.result, echoed);
+    if (!written_data_hash(t->tid, &t->entry_regs, len, hash) ||
         memcmp(hash, ev->output_hash, sizeof hash))
         divergence(rp, "the %lld bytes %s wrote differ from the recorded ones",
                    (long long)ev->u.exit.result, syscall_name(ev->u.exit.nr));

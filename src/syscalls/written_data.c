@@ -46,12 +46,17 @@ static bool hash_chunk(const void *buf, size_t len, void *ctx)
     return true;
 }
 
-bool written_data_hash(pid_t tid, const regs_t *entry, uint64_t result,
+uint64_t written_data_hash_len(uint64_t result, bool echoed)
+{
+    return echoed || result < WRITTEN_HASH_MAX ? result : WRITTEN_HASH_MAX;
+}
+
+bool written_data_hash(pid_t tid, const regs_t *entry, uint64_t len,
                        uint8_t out[WRITTEN_HASH_LEN])
 {
     crypto_generichash_state st;
     crypto_generichash_init(&st, NULL, 0, WRITTEN_HASH_LEN);
-    if (!written_data_each(tid, entry, result, hash_chunk, &st))
+    if (!written_data_each(tid, entry, len, hash_chunk, &st))
         return false;
     crypto_generichash_final(&st, out, WRITTEN_HASH_LEN);
     return true;
