@@ -144,8 +144,9 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status);
  * again, blocked) until the end; ANCHOR_NOT_TRIED: t was not resumed;
  * ANCHOR_NOT_MET: the address did not come again within the thread's CPU
  * time limit (t stopped elsewhere, by its clock: the anchor is of no use);
- * ANCHOR_LEFT: it came again, then not within the limit (t stopped
- * elsewhere: counted from the anchor, found from there by registers). */
+ * ANCHOR_LEFT: it came again, then not within the limit, or the far look
+ * found no words (t stopped elsewhere; the far look drops the anchor:
+ * t->anchored is false then). */
 enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP, ANCHOR_NOT_MET,
        ANCHOR_LEFT };
 int anchor_fingerprint(struct rtask *t, int held_sig, int *status);
