@@ -658,6 +658,14 @@ int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
                 ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
                 return HOLD_ELSEWHERE;
             }
+            /* No anchor on a syscall instruction: its counter would step
+             * over it, running the syscall unseen.  The signal is
+             * delivered before it (replay puts a one-time int3 there). */
+            uint8_t insn[2];
+            if (tracee_read(t->tid, regs.rip, insn, 2) == 2 && insn[0] == 0x0f && insn[1] == 0x05) {
+                ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
+                return sig ? HOLD_NO : HOLD_RESUME;
+            }
         }
         if (anchor_open(t, &regs))
             how = anchor_fingerprint(t, sig, status);
