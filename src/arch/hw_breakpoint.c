@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -123,6 +125,13 @@ int clock_open(pid_t tid, uint64_t ns, int sig)
         return -1;
     }
     return fd;
+}
+
+bool perf_signalled(pid_t tid, int fd)
+{
+    siginfo_t si;
+    return fd >= 0 && ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 &&
+           (si.si_code == POLL_IN || si.si_code == POLL_HUP) && si.si_fd == fd;
 }
 
 bool clock_start(int fd, uint64_t ns)

@@ -34,6 +34,9 @@ int hwbp_open_kind(pid_t tid, enum hwbp_kind kind, uint64_t addr, int len, uint6
  * every ns nanoseconds it runs in user mode, however busy the machine and
  * whether or not the tracer gets the CPU.  Opened stopped; -1 on failure. */
 int clock_open(pid_t tid, uint64_t ns, int sig);
+/* Whether tid's current signal stop is a signal of the perf event fd (a
+ * breakpoint's or a clock's), not one sent by a program. */
+bool perf_signalled(pid_t tid, int fd);
 /* Starts it for a full period of ns. */
 bool clock_start(int fd, uint64_t ns);
 void clock_stop(int fd);

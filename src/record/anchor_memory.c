@@ -343,9 +343,7 @@ static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits,
         stop_classify(t->tid, *status, &s);
         if (s.kind == STOP_SIGNAL && s.sig == SIGSTOP && clock_peeked(t))
             return 2; /* the address is not met again soon: give up */
-        siginfo_t si;
-        if (s.kind != STOP_SIGNAL || s.sig != HWBP_SIGNAL ||
-            ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || si.si_code <= 0 || si.si_fd != fd)
+        if (s.kind != STOP_SIGNAL || s.sig != HWBP_SIGNAL || !perf_signalled(t->tid, fd))
             return -1;
         (*hits)++;
         regs_get(t->tid, regs);
@@ -527,8 +525,8 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
             far_used = true;
         } else {
             t->anchor_nwords = 0;
-            rc = far < 0 ? -1 : 2; /* t went on: the anchor is gone */
-            hits += !hits;
+            rc = far < 0 ? -1 : 0;
+            how = ANCHOR_LEFT; /* t went on: the anchor is gone */
         }
         goto out;
     }

@@ -132,9 +132,7 @@ static bool start_clock_peek(struct recorder *r, struct rtask *t)
 
 bool clock_peeked(const struct rtask *t)
 {
-    siginfo_t si;
-    return t->clock_fd >= 0 && ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
-           (si.si_code == POLL_IN || si.si_code == POLL_HUP) && si.si_fd == t->clock_fd;
+    return perf_signalled(t->tid, t->clock_fd);
 }
 
 /* The thread's time on a CPU so far, in ns (0 when it cannot be read). */
@@ -457,10 +455,8 @@ static int spins(struct rtask *t, regs_t *now, int *status)
     clock_stop(t->clock_fd);
     struct stop s;
     stop_classify(t->tid, *status, &s);
-    siginfo_t si;
     int got = -1;
-    if (s.kind == STOP_SIGNAL && s.sig == HWBP_SIGNAL &&
-        ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 && si.si_code > 0 && si.si_fd == fd) {
+    if (s.kind == STOP_SIGNAL && s.sig == HWBP_SIGNAL && perf_signalled(t->tid, fd)) {
         char why[8];
         regs_get(t->tid, now);
         got = regs_match(now, &at, why, sizeof why);

@@ -90,13 +90,6 @@ static int limit_clock(struct replayer *rp, struct ptask *t)
     return fd;
 }
 
-static bool stopped_by(pid_t tid, int fd)
-{
-    siginfo_t si;
-    return fd >= 0 && ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 &&
-           (si.si_code == POLL_IN || si.si_code == POLL_HUP) && si.si_fd == fd;
-}
-
 static struct jump_search *running;
 static struct ptask *running_task;
 static int yield_fd = -1;
@@ -201,7 +194,7 @@ static bool jump_search(struct replayer *rp, struct ptask *t, const regs_t *want
     for (;;) {
         struct stop s;
         resume_and_wait_sig(rp, t, PTRACE_SYSEMU, HWBP_SIGNAL, &s);
-        if (s.kind == STOP_SIGNAL && s.sig == HWBP_SIGNAL && stopped_by(t->tid, clock))
+        if (s.kind == STOP_SIGNAL && s.sig == HWBP_SIGNAL && perf_signalled(t->tid, clock))
             divergence(rp, "a position in user code was not reached in %.1f s of the thread's "
                            "CPU time (the whole run took %.3f s when recorded)",
                        search_limit_ns / 1e9,
