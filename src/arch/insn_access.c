@@ -140,6 +140,23 @@ int insn_rep_string(pid_t tid, uint64_t rip)
     return len;
 }
 
+/* A jmp or jcc with a relative target (not jrcxz or loop, which have no
+ * rel32 form): its condition (0-15), MOVED_JMP for jmp; -1 otherwise. */
+static int relative_jump(const cs_insn *insn)
+{
+    const cs_x86 *x = &insn->detail->x86;
+    if (x->op_count != 1 || x->operands[0].type != X86_OP_IMM)
+        return -1;
+    uint8_t op = x->opcode[0];
+    if (op == 0xeb || op == 0xe9)
+        return MOVED_JMP;
+    if (op >= 0x70 && op <= 0x7f)
+        return op & 0xf;
+    if (op == 0x0f && x->opcode[1] >= 0x80 && x->opcode[1] <= 0x8f)
+        return x->opcode[1] & 0xf;
+    return -1;
+}
+
 /* Appends the instruction at rip to m if it can be moved.  Not a rep
  * string instruction: a point in its middle is never the start of a
  * moved copy's. */
@@ -149,9 +166,10 @@ static bool add_movable(pid_t tid, uint64_t rip, struct moved_code *m)
     if (!insn)
         return false;
     int len = insn->size;
+    int cond = relative_jump(insn);
     bool ok = m->n < MOVED_MAX && m->len + len <= (int)sizeof m->bytes && !stays_put(insn->id) &&
               !rep_string(insn);
-    for (int i = 0; ok && i < insn->detail->groups_count; i++) {
+    for (int i = 0; ok && cond < 0 && i < insn->detail->groups_count; i++) {
         switch (insn->detail->groups[i]) {
         case CS_GRP_JUMP: case CS_GRP_CALL: case CS_GRP_RET: case CS_GRP_INT: case CS_GRP_IRET:
         case CS_GRP_BRANCH_RELATIVE:
@@ -170,6 +188,8 @@ static bool add_movable(pid_t tid, uint64_t rip, struct moved_code *m)
     if (ok) {
         m->off[m->n] = (uint8_t)m->len;
         m->disp[m->n] = (int8_t)disp;
+        m->cond[m->n] = (int8_t)cond;
+        m->target[m->n] = cond >= 0 ? (uint64_t)insn->detail->x86.operands[0].imm : 0;
         memcpy(m->bytes + m->len, insn->bytes, len);
         m->len += len;
         m->n++;

@@ -27,9 +27,10 @@ struct plain_store {
 bool insn_plain_store(pid_t tid, const regs_t *r, struct plain_store *st);
 
 /* Instructions that can be moved elsewhere and run there (the replay's
- * jump patches, tracee/jump_search.h): no control transfer, none the
- * tracer stands in for where it is (syscall, rdtsc, cpuid), a
- * rip-relative operand only with a 32-bit displacement. */
+ * jump patches, tracee/jump_search.h): no call, return or indirect jump,
+ * none the tracer stands in for where it is (syscall, rdtsc, cpuid), a
+ * rip-relative operand only with a 32-bit displacement.  A relative jmp
+ * or jcc is moved as its rel32 form, to the same target. */
 #define MOVED_MAX 8
 struct moved_code {
     int n;                  /* instructions */
@@ -37,7 +38,10 @@ struct moved_code {
     uint8_t bytes[32];
     uint8_t off[MOVED_MAX]; /* where each starts in bytes */
     int8_t disp[MOVED_MAX]; /* where its rip-relative displacement is in it (-1: none) */
+    int8_t cond[MOVED_MAX]; /* a relative jump: its condition (0-15, jcc), 16 for jmp; -1: none */
+    uint64_t target[MOVED_MAX]; /* the jump's target */
 };
+#define MOVED_JMP 16
 /* The movable instructions from rip on, one after the other, until they
  * make `need` bytes or one cannot be moved.  Returns their length (0: the
  * one at rip cannot be moved). */

@@ -183,25 +183,56 @@ static void build(struct code *c, uint64_t page, struct jump_search *js, const r
     restore(c);
     link_to(c, to_cont, c->n);
     /* The moved instructions, each rip-relative displacement made to point
-     * where it pointed from the instruction's own place. */
-    size_t moved = c->n;
+     * where it pointed from the instruction's own place, each jump in its
+     * rel32 form: to the trampoline's start when it went to the patched
+     * instruction (a loop's way back: its next round is looked at), to the
+     * moved copy of one of the others, or where it went. */
+    size_t moved = c->n, rel_at[MOVED_MAX];
+    const struct moved_code *m = &js->m;
     js->moved = page + moved;
     link_to(c, fast_to_moved, moved);
-    emit(c, js->m.bytes, js->m.len);
     *fits = true;
-    for (int i = 0; i < js->m.n; i++) {
-        if (js->m.disp[i] < 0)
+    for (int i = 0; i < m->n; i++) {
+        size_t start = c->n;
+        js->moved_at[i] = (uint16_t)(start - moved);
+        int end = i + 1 < m->n ? m->off[i + 1] : m->len;
+        if (m->cond[i] >= 0) {
+            if (m->cond[i] == MOVED_JMP)
+                emit1(c, 0xe9);
+            else
+                emit(c, (uint8_t[]){0x0f, (uint8_t)(0x80 | m->cond[i])}, 2);
+            rel_at[i] = c->n;
+            emit32(c, 0);
             continue;
-        size_t at = moved + js->m.off[i] + js->m.disp[i];
+        }
+        emit(c, m->bytes + m->off[i], end - m->off[i]);
+        if (m->disp[i] < 0)
+            continue;
+        size_t at = start + m->disp[i];
         int32_t d;
         memcpy(&d, c->b + at, 4);
-        int64_t nd = (int64_t)d + (int64_t)js->addr - (int64_t)(page + moved);
+        int64_t nd = (int64_t)d + (int64_t)(js->addr + m->off[i]) - (int64_t)(page + start);
         *fits = *fits && nd == (int32_t)nd;
         d = (int32_t)nd;
         memcpy(c->b + at, &d, 4);
     }
+    js->moved_at[m->n] = (uint16_t)(c->n - moved);
+    for (int i = 0; i < m->n; i++) {
+        if (m->cond[i] < 0)
+            continue;
+        uint64_t to = m->target[i];
+        if (to == js->addr)
+            to = page;
+        for (int k = 1; k < m->n; k++)
+            if (to == js->addr + m->off[k])
+                to = js->moved + js->moved_at[k];
+        int64_t rel = (int64_t)to - (int64_t)(page + rel_at[i] + 4);
+        *fits = *fits && rel == (int32_t)rel;
+        int32_t r32 = (int32_t)rel;
+        memcpy(c->b + rel_at[i], &r32, 4);
+    }
     emit1(c, 0xe9);                                      /* jmp back */
-    emit32(c, (uint32_t)(int32_t)((int64_t)(js->addr + js->m.len) - (int64_t)(page + c->n + 4)));
+    emit32(c, (uint32_t)(int32_t)((int64_t)(js->addr + m->len) - (int64_t)(page + c->n + 4)));
 }
 
 /* The mappings of a thread's process, in address order. */
@@ -335,6 +366,22 @@ static bool plan_hop(pid_t tid, uint64_t rip, struct jump_search *js, uint64_t *
     return true;
 }
 
+/* Whether a moved jump goes into the len patched bytes at rip other than
+ * to the start of a moved instruction (where the trampoline has a copy). */
+static bool jumps_inside(const struct moved_code *m, uint64_t rip, int len)
+{
+    for (int i = 0; i < m->n; i++) {
+        if (m->cond[i] < 0 || m->target[i] <= rip || m->target[i] >= rip + len)
+            continue;
+        bool start = false;
+        for (int k = 1; k < m->n; k++)
+            start = start || m->target[i] == rip + m->off[k];
+        if (!start)
+            return true;
+    }
+    return false;
+}
+
 /* How the instruction at rip is patched: js->m, js->hop, js->len, and
  * where the jmp rel32 goes (*site) and which of its bytes must be int3s
  * (*cc).  False: it cannot be. */
@@ -353,12 +400,12 @@ static bool plan(pid_t tid, uint64_t rip, struct jump_search *js, uint64_t *site
         m->n = 1;
         m->len = first;
         js->len = js->hop ? 2 : first;
-        return true;
+        return !jumps_inside(m, rip, js->len);
     }
     /* The next instructions moved with it: a jump into one of them would
      * land in the jmp rel32, where int3s must be. */
     *site = rip;
-    if (m->len < 5)
+    if (m->len < 5 || jumps_inside(m, rip, m->len))
         return false;
     js->len = m->len;
     js->guard_lo = rip + 1;
@@ -473,15 +520,12 @@ bool jump_search_place(const struct jump_search *js, regs_t *r)
     if (!js->page || r->rip < js->page || r->rip >= js->page + 2 * PAGE)
         return true;
     uint64_t off = r->rip - js->moved;
-    if (r->rip < js->moved || off > (uint64_t)js->m.len)
-        return false;
-    bool start = off == (uint64_t)js->m.len;
-    for (int i = 0; i < js->m.n; i++)
-        start = start || js->m.off[i] == off;
-    if (!start)
-        return false;
-    r->rip = js->addr + off;
-    return true;
+    for (int i = 0; r->rip >= js->moved && i <= js->m.n; i++)
+        if (js->moved_at[i] == off) {
+            r->rip = js->addr + (i < js->m.n ? js->m.off[i] : js->m.len);
+            return true;
+        }
+    return false;
 }
 
 void jump_search_end(struct jump_search *js, int last, int led_here, int sig)

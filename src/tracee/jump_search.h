@@ -39,6 +39,8 @@ struct jump_search {
     uint64_t page;     /* the trampoline's two pages */
     uint64_t hit;      /* rip after the trampoline's int3 */
     uint64_t moved;    /* the moved instructions in the trampoline */
+    uint16_t moved_at[MOVED_MAX + 1]; /* where each starts there (a jump is
+                          longer there), from moved; [m.n]: their end */
     uint64_t insn;     /* the syscall instruction the page is mapped with */
     int filter_reg;    /* compared first, without touching the flags */
 };
