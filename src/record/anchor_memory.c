@@ -434,40 +434,68 @@ static long long now_us(void)
     return ts.tv_sec * 1000000ll + ts.tv_nsec / 1000;
 }
 
+/* Lets t, stopped before the instruction at at->rip, run it without a
+ * breakpoint there firing (RF set), so that the breakpoint's first stop
+ * is a later execution. */
+static void run_past(struct rtask *t, regs_t *at)
+{
+    if (!(at->eflags & EFLAGS_RF)) {
+        /* That execution is still due, and the hot counters on this
+         * address would have counted it: replay, counting them from the
+         * resume, does. */
+        for (int i = 0; i < t->nhot; i++)
+            if (t->hot_fd[i] >= 0 && t->hot_addr[i] == at->rip)
+                t->hot_base[i]--;
+        at->eflags |= EFLAGS_RF;
+    }
+    regs_set(t->tid, at);
+}
+
+/* A look at the executions of rip to come: a breakpoint there (its fd,
+ * or -1), and every signal but the breakpoint's blocked meanwhile (*mask:
+ * the thread's own).  One that comes (a timer's) is delivered where the
+ * thread ends up, which is as good a point as any for an asynchronous
+ * signal.  So is a held signal: resumed with while blocked, it is queued
+ * again.  The thread may have left rip's code for good (a loop entered
+ * after a call): its CPU clock ends the wait. */
+static int look_begin(struct rtask *t, uint64_t rip, uint64_t *mask)
+{
+    uint64_t only_bp = ~(1ull << (HWBP_SIGNAL - 1));
+    if (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof *mask, mask) < 0)
+        return -1;
+    int fd = hwbp_open(t->tid, rip, 1);
+    if (fd < 0)
+        return -1;
+    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof only_bp, &only_bp);
+    if (t->clock_fd >= 0)
+        clock_start(t->clock_fd, ANCHOR_LIMIT_NS);
+    return fd;
+}
+
+static void look_end(struct rtask *t, int fd, uint64_t mask, struct snapshot *snap)
+{
+    hwbp_close(fd);
+    if (t->clock_fd >= 0)
+        clock_stop(t->clock_fd);
+    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
+    free(snap->runs);
+    free(snap->bytes);
+}
+
 int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
 {
     long long start = debug_enabled ? now_us() : 0;
     regs_t at = t->anchor_regs;
-    /* Every signal but the breakpoint's waits meanwhile: one that comes
-     * (a timer's) is delivered where the thread ends up, the new anchor,
-     * which is as good a point as any for an asynchronous signal.  So does
-     * held_sig: resumed with while blocked, it is queued again. */
-    uint64_t mask, only_bp = ~(1ull << (HWBP_SIGNAL - 1));
-    if (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof mask, &mask) < 0)
-        return ANCHOR_NOT_TRIED;
-    int fd = hwbp_open(t->tid, at.rip, 1);
+    uint64_t mask;
+    int fd = look_begin(t, at.rip, &mask);
     if (fd < 0)
         return ANCHOR_NOT_TRIED;
-    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof only_bp, &only_bp);
-    /* The peek may have found the thread in code it then leaves for good
-     * (a loop entered after a call): the thread's CPU clock ends the wait. */
-    if (t->clock_fd >= 0)
-        clock_start(t->clock_fd, ANCHOR_LIMIT_NS);
 
     /* The thread stopped before the instruction at the anchor: with RF set
      * it runs without a breakpoint firing there, so the breakpoint's first
      * stop is a later execution (and the anchor's counter, armed just now,
      * counts only those too; replay gives the anchor this RF). */
-    if (!(at.eflags & EFLAGS_RF)) {
-        /* That execution is still due, and the hot counters on this
-         * address would have counted it: replay, counting them from the
-         * resume, does. */
-        for (int i = 0; i < t->nhot; i++)
-            if (t->hot_fd[i] >= 0 && t->hot_addr[i] == at.rip)
-                t->hot_base[i]--;
-        at.eflags |= EFLAGS_RF;
-    }
-    regs_set(t->tid, &at);
+    run_past(t, &at);
     t->anchor_regs = at;
 
     int how = ANCHOR_AT_PEEK, hits = 0, rc;
@@ -549,13 +577,34 @@ out:
           : rc < 0                 ? "another stop came"
                                    : "left at the peek",
           t->anchor_nwords, snap.pages, debug_enabled ? now_us() - start : 0);
-    hwbp_close(fd);
-    if (t->clock_fd >= 0)
-        clock_stop(t->clock_fd);
-    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
-    free(snap.runs);
-    free(snap.bytes);
+    look_end(t, fd, mask, &snap);
     if (rc < 0)
         return ANCHOR_OTHER_STOP;
     return how;
+}
+
+int anchor_still_loop(struct rtask *t, regs_t *now, int *status)
+{
+    uint64_t mask;
+    int fd = look_begin(t, now->rip, &mask);
+    if (fd < 0)
+        return 0;
+    regs_t at = *now, m;
+    run_past(t, &at);
+    struct snapshot snap = {0};
+    struct ev_word changed[1];
+    char why[8];
+    int hits = 0, sig = 0, still = 0;
+    int rc = run_to_repeat(t, fd, &at, &hits, &m, &sig, status);
+    if (rc == 1 && hits == 1 && regs_match(&m, &at, why, sizeof why) &&
+        snapshot_take(t->tid, at.rsp, &snap) &&
+        (rc = run_to_repeat(t, fd, &at, &hits, &m, &sig, status)) == 1 && hits == 2 &&
+        regs_match(&m, &at, why, sizeof why))
+        still = snapshot_diff(t->tid, &snap, changed, 1) == 0;
+    debug("still loop at 0x%llx: %s after %d stops, %zu pages compared",
+          (unsigned long long)at.rip, still ? "yes" : "no", hits, snap.pages);
+    look_end(t, fd, mask, &snap);
+    if (rc == 1 || rc == 0 || rc == 2)
+        regs_get(t->tid, now);
+    return rc < 0 ? -1 : still;
 }

@@ -150,6 +150,13 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status);
 enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP, ANCHOR_NOT_MET,
        ANCHOR_LEFT };
 int anchor_fingerprint(struct rtask *t, int held_sig, int *status);
+/* Whether t, stopped at *now in user code, spins without changing
+ * anything: the next two executions of its instruction have exactly its
+ * registers, with the same writable memory at both.  Every round of such
+ * a loop is the same point, so replay may stop at the first one.  1 it
+ * does (t at the second of them), 0 it does not (t stopped somewhere in
+ * its code), -1 another stop came (*status); *now: where t stands. */
+int anchor_still_loop(struct rtask *t, regs_t *now, int *status);
 /* The time t spent on a CPU (ns) since its run began: the tail of an
  * event positioned in the run, which bounds replay's search for it. */
 uint64_t user_run_cpu_ns(struct rtask *t);

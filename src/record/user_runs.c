@@ -399,13 +399,24 @@ static int preempt(struct recorder *r, struct rtask *t, regs_t *now, int *status
     int got = step_to_movable(t, now, status);
     if (got == MOVABLE_ELSEWHERE)
         return STOPPED_ELSEWHERE;
+    bool still = false;
     if (got == MOVABLE_NONE) {
-        debug("thread %d: no place to preempt at 0x%llx: it runs on", t->tid,
-              (unsigned long long)now->rip);
-        arm_timer(r, t, slice_ns(r), PHASE_SLICE);
-        return STOPPED_RESUME;
+        /* Replay must find this point by a stop at each execution: only in
+         * a loop where each round is the same point is it found at once. */
+        if (t->clock_fd < 0)
+            t->clock_fd = clock_open(t->tid, peek_delay(), SIGSTOP);
+        int how = anchor_still_loop(t, now, status);
+        if (how < 0)
+            return STOPPED_ELSEWHERE;
+        if (!how) {
+            debug("thread %d: no place to preempt at 0x%llx: it runs on", t->tid,
+                  (unsigned long long)now->rip);
+            arm_timer(r, t, slice_ns(r), PHASE_SLICE);
+            return STOPPED_RESUME;
+        }
+        still = true;
     }
-    if (!t->anchored && !hot_counted(t)) {
+    if (!still && !t->anchored && !hot_counted(t)) {
         /* The loop's registers may repeat while its memory changes: the
          * anchor's look at the next executions finds the words. */
         if (t->clock_fd < 0)
