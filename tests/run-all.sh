@@ -6,7 +6,9 @@
 #                  program itself), recorded, replayed; the recorder must exit with
 #                  the expected status, the replay must exit 0 and print exactly the
 #                  recorded stdout and stderr; a second `replay -q` must exit 0 and
-#                  print nothing; `dump` and `ps` must work on the trace.
+#                  print nothing; `dump` and `ps` must work on the trace.  Lines
+#                  `// expect-exit: N`, `// args: ...` and `// cflags: ...` in
+#                  the file give its exit status, arguments and extra gcc flags.
 #   real/NAME      tests/real/NAME.sh, a self-contained script: exit 0 means pass;
 #                  exit 77 after a "SKIP: what, why" line means what the machine
 #                  allows passed and the rest could not run here (SKIP, not PASS).
@@ -169,8 +171,9 @@ program_test() {
     rm -rf "$dir"
     mkdir -p "$dir"
 
+    cflags=$(sed -n 's|^// cflags: *||p' "$src" | head -n 1)
     # shellcheck disable=SC2086
-    if ! gcc $CFLAGS_PROGRAMS -o "$bin" "$src" -lutil >"$dir/cc.log" 2>&1; then
+    if ! gcc $CFLAGS_PROGRAMS $cflags -o "$bin" "$src" -lutil >"$dir/cc.log" 2>&1; then
         fail "$name" "does not compile" "$dir/cc.log"
         return
     fi

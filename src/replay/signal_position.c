@@ -201,7 +201,7 @@ static bool jump_search(struct replayer *rp, struct ptask *t, const regs_t *want
                        (search_limit_ns - SEARCH_LIMIT_MIN_NS) / SEARCH_LIMIT_FACTOR / 1e9);
         regs_t now;
         bool got = s.kind == STOP_SIGNAL && regs_get_quiet(t->tid, &now);
-        if (got && s.sig == SIGTRAP && jump_search_guard(&js, &now)) {
+        if (got && jump_search_guard(&js, s.sig, &now)) {
             debug("jump search for 0x%llx: the program jumped to 0x%llx, in the patch",
                   (unsigned long long)js.addr, (unsigned long long)now.rip);
             step_out_of_patch(rp, t, &js, &now);

@@ -1,6 +1,7 @@
 #include "tracee/jump_search.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,17 +285,27 @@ static uint8_t near_byte(int k)
     return (uint8_t)(k & 1 ? -(k + 1) / 2 : k / 2);
 }
 
+/* Bytes that trap where an instruction starts: int3, and opcodes that
+ * are invalid in 64-bit mode (push/pop of a segment register, daa, das,
+ * aaa, aas, pusha, popa: SIGILL at the byte itself).  A rel32's top byte
+ * that must trap is 0xcc only for a trampoline 0x33000000 or more below
+ * the jump, which an executable mapped below that (non-PIE, at 4 MiB)
+ * cannot have: the others give one 100 MiB to 1.6 GiB above it. */
+static const uint8_t trap_bytes[] = {0xcc, 0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e,
+                                     0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x60, 0x61};
+
 /* Where a trampoline can start: a jmp rel32 at site reaches it, its two
- * pages are free, and each byte of the rel32 that bit i of cc names is an
- * int3 (0xcc).  0: nowhere. */
+ * pages are free, and each byte of the rel32 that bit i of cc names traps
+ * (0xcc; for the top byte, one of trap_bytes).  0: nowhere. */
 static uint64_t trampoline_at(pid_t tid, uint64_t site, unsigned cc)
 {
     struct spans sp;
     if (!spans_read(tid, &sp))
         return 0;
     uint64_t found = 0;
-    for (int k3 = 0; k3 < 256 && !found; k3++) {
-        uint8_t b3 = cc & 8 ? 0xcc : near_byte(k3);
+    int n3 = cc & 8 ? (int)sizeof trap_bytes : 256;
+    for (int k3 = 0; k3 < n3 && !found; k3++) {
+        uint8_t b3 = cc & 8 ? trap_bytes[k3] : near_byte(k3);
         for (int k2 = 0; k2 < 256 && !found; k2++) {
             uint8_t b2 = cc & 4 ? 0xcc : near_byte(k2);
             for (int k1 = 0; k1 < 16 && !found; k1++) {
@@ -314,8 +325,6 @@ static uint64_t trampoline_at(pid_t tid, uint64_t site, unsigned cc)
             if (cc & 4)
                 break;
         }
-        if (cc & 8)
-            break;
     }
     free(sp.r);
     return found;
@@ -499,11 +508,13 @@ bool jump_search_resume(struct jump_search *js)
     return js->patched || (js->page && put_patch(js, true));
 }
 
-bool jump_search_guard(const struct jump_search *js, regs_t *now)
+bool jump_search_guard(const struct jump_search *js, int sig, regs_t *now)
 {
-    if (!js->patched || now->rip - 1 < js->guard_lo || now->rip - 1 >= js->guard_hi)
+    uint64_t at = sig == SIGTRAP ? now->rip - 1 : now->rip;
+    if (!js->patched || (sig != SIGTRAP && sig != SIGILL) || at < js->guard_lo ||
+        at >= js->guard_hi)
         return false;
-    now->rip--;
+    now->rip = at;
     return true;
 }
 

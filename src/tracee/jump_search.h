@@ -64,11 +64,12 @@ bool jump_search_hit(struct jump_search *js, regs_t *now);
  * false when it stands inside the comparison, which only single-stepping
  * can stop. */
 bool jump_search_place(const struct jump_search *js, regs_t *r);
-/* A SIGTRAP stop with registers *now that is the program jumping into
- * the middle of the patched instructions, where int3s guard it: then
- * now->rip is set to where it jumped (the patch must go: the thread is
- * to run the program's own bytes there). */
-bool jump_search_guard(const struct jump_search *js, regs_t *now);
+/* A stop by sig (SIGTRAP, or SIGILL: trampoline_at's other trap bytes)
+ * with registers *now that is the program jumping into the middle of the
+ * patched instructions, where they guard it: then now->rip is set to
+ * where it jumped (the patch must go: the thread is to run the program's
+ * own bytes there). */
+bool jump_search_guard(const struct jump_search *js, int sig, regs_t *now);
 /* Puts the program's own bytes back for a while (the thread stopped out
  * of the trampoline, see jump_search_place), and the jumps in again:
  * false when they could not be. */
