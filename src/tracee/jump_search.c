@@ -464,6 +464,7 @@ bool jump_search_begin(struct jump_search *js, pid_t tid, uint64_t insn, int las
     if (!entry || !map_pages(tid, insn, last, led_here, sig, entry & ~(PAGE - 1)))
         return false;
     js->page = entry & ~(PAGE - 1);
+    js->entry = entry;
     debug("jump search at 0x%llx: %d instruction(s) moved, %d bytes patched%s, trampoline at 0x%llx",
           (unsigned long long)js->addr, js->m.n, js->len, js->hop ? " (a short jmp)" : "",
           (unsigned long long)entry);
@@ -530,6 +531,10 @@ bool jump_search_place(const struct jump_search *js, regs_t *r)
 {
     if (!js->page || r->rip < js->page || r->rip >= js->page + 2 * PAGE)
         return true;
+    if (r->rip == js->entry) { /* a moved jump back to the patched instruction went there */
+        r->rip = js->addr;
+        return true;
+    }
     uint64_t off = r->rip - js->moved;
     for (int i = 0; r->rip >= js->moved && i <= js->m.n; i++)
         if (js->moved_at[i] == off) {

@@ -37,6 +37,7 @@ struct jump_search {
     uint64_t guard_lo, guard_hi; /* int3s where the program has code */
     bool patched;      /* the jumps are in the code */
     uint64_t page;     /* the trampoline's two pages */
+    uint64_t entry;    /* where in them it starts */
     uint64_t hit;      /* rip after the trampoline's int3 */
     uint64_t moved;    /* the moved instructions in the trampoline */
     uint16_t moved_at[MOVED_MAX + 1]; /* where each starts there (a jump is
