@@ -1,6 +1,7 @@
 #include "arch/regs.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <sys/ptrace.h>
 
 #include "common/die.h"
@@ -14,6 +15,15 @@ void regs_get(pid_t tid, regs_t *r)
 bool regs_get_quiet(pid_t tid, regs_t *r)
 {
     return ptrace(PTRACE_GETREGS, tid, 0, r) == 0;
+}
+
+bool fp_words_get(pid_t tid, uint64_t w[FP_WORDS])
+{
+    struct user_fpregs_struct fp;
+    if (ptrace(PTRACE_GETFPREGS, tid, 0, &fp) < 0)
+        return false;
+    memcpy(w, (const char *)&fp + FP_WORDS_FROM, FP_WORDS * sizeof w[0]);
+    return true;
 }
 
 void regs_set(pid_t tid, const regs_t *r)

@@ -25,3 +25,11 @@ void regs_set_arg(regs_t *r, int i, unsigned long long v);
 /* Makes r run syscall nr(a0, a1, a2) at the syscall instruction insn,
  * with no syscall of its own to restart (orig_rax -1). */
 void regs_for_syscall(regs_t *r, uint64_t insn, long nr, uint64_t a0, uint64_t a1, uint64_t a2);
+
+/* The floating-point registers as 8-byte words: the FXSAVE area that
+ * PTRACE_GETFPREGS gives, from byte FP_WORDS_FROM (st0) to the end of
+ * xmm15: st0-7 (16 bytes each, 10 used), then xmm0-15.  False if
+ * unreadable. */
+#define FP_WORDS_FROM 32
+#define FP_WORDS 48
+bool fp_words_get(pid_t tid, uint64_t w[FP_WORDS]);

@@ -44,9 +44,21 @@ static void print_position(const struct ev_position *p, const regs_t *at)
 {
     if (p->anchored) {
         printf(" in-code: anchor ip=0x%llx (register match", (unsigned long long)p->anchor_regs.rip);
-        for (uint32_t i = 0; i < p->nwords; i++)
-            printf("%s[0x%llx]=0x%llx", i ? ", " : ", memory ", (unsigned long long)p->words[i].addr,
-                   (unsigned long long)p->words[i].value);
+        bool memory = false;
+        for (uint32_t i = 0; i < p->nwords; i++) {
+            uint64_t a = p->words[i].addr;
+            uint64_t off = a - EV_WORD_FP;
+            if (EV_WORD_IS_FP(a) && off >= 32)
+                printf(", %s%llu.%s", off < 160 ? "st" : "xmm",
+                       (unsigned long long)(off - (off < 160 ? 32 : 160)) / 16,
+                       off / 8 % 2 ? "high" : "low");
+            else if (EV_WORD_IS_FP(a))
+                printf(", fxsave+%llu", (unsigned long long)off);
+            else
+                printf(", %s[0x%llx]", memory ? "" : "memory ", (unsigned long long)a);
+            memory = memory || !EV_WORD_IS_FP(a);
+            printf("=0x%llx", (unsigned long long)p->words[i].value);
+        }
         printf("),");
     }
     else

@@ -45,6 +45,7 @@
 #include "common/die.h"
 #include "record/recorder.h"
 #include "trace/event.h"
+#include "tracee/position_words.h"
 #include "tracee/soft_breakpoint.h"
 #include "tracee/tracee.h"
 
@@ -64,10 +65,14 @@ struct run {
     bool readable;      /* process_vm_readv could read it */
 };
 
+/* What a look compares between two moments: the writable memory, and the
+ * floating-point registers (a floating-point loop's state is there). */
 struct snapshot {
     struct run *runs;
     size_t nruns, cap, pages;
     uint8_t *bytes;     /* the runs' contents, one after another */
+    uint64_t fp[FP_WORDS];
+    bool has_fp;
 };
 
 struct region {
@@ -209,15 +214,21 @@ static bool snapshot_take(pid_t tid, uint64_t rsp, struct snapshot *s)
     free(reg);
     s->bytes = xmalloc(s->pages * PAGE + 1);
     read_runs(tid, s, s->bytes, true);
+    s->has_fp = fp_words_get(tid, s->fp);
     return true;
 }
 
-/* The words that differ between the snapshot and memory now: addresses
- * and current values, at most MAX_CANDIDATES (the first, in the order of
- * the snapshot: the stack's mapping first). */
+/* The words that differ between the snapshot and now: addresses and
+ * current values, at most max (the floating-point registers first, then memory in
+ * the order of the snapshot: the stack's mapping first). */
 static int snapshot_diff(pid_t tid, struct snapshot *s, struct ev_word *out, int max)
 {
     int n = 0;
+    uint64_t fp[FP_WORDS];
+    if (s->has_fp && fp_words_get(tid, fp))
+        for (int i = 0; i < FP_WORDS && n < max; i++)
+            if (fp[i] != s->fp[i])
+                out[n++] = (struct ev_word){EV_WORD_FP + FP_WORDS_FROM + 8 * (uint64_t)i, fp[i]};
     uint8_t *now = xmalloc(s->pages * PAGE + 1);
     read_runs(tid, s, now, false);
     for (size_t i = 0; i < s->nruns && n < max; i++) {
@@ -243,6 +254,10 @@ static int snapshot_diff(pid_t tid, struct snapshot *s, struct ev_word *out, int
 /* The word at addr when the snapshot was taken. */
 static bool snapshot_value(const struct snapshot *s, uint64_t addr, uint64_t *v)
 {
+    if (EV_WORD_IS_FP(addr)) {
+        *v = s->fp[(addr - EV_WORD_FP - FP_WORDS_FROM) / 8];
+        return s->has_fp;
+    }
     for (size_t i = 0; i < s->nruns; i++)
         if (s->runs[i].readable && addr >= s->runs[i].addr &&
             addr + 8 <= s->runs[i].addr + s->runs[i].len) {
@@ -401,7 +416,7 @@ static int far_look(struct rtask *t, int *fd, const regs_t *want, int *hits, reg
     if ((rc = run_far(t, fd, want, hits, m, status)) != 1)
         goto out;
     for (int i = 0; i < n; i++)
-        if (tracee_read(t->tid, cand[i].addr, &now[i], sizeof now[i]) != sizeof now[i])
+        if (!position_word_read(t->tid, cand[i].addr, &now[i]))
             now[i] = cand[i].value;
     /* Else (a pseudo-random state in memory) those that changed again, as
      * the near look takes them: unless another task finished a syscall
@@ -518,7 +533,7 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
         goto out;
     busy = busy || other_task_reports();
     for (int i = 0; i < n; i++)
-        if (tracee_read(t->tid, cand[i].addr, &now[i], sizeof now[i]) != sizeof now[i])
+        if (!position_word_read(t->tid, cand[i].addr, &now[i]))
             now[i] = cand[i].value;
 
     /* The words that changed again are the loop's own state.  Those that

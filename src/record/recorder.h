@@ -55,6 +55,7 @@ struct rtask {
     bool hold_tried;      /* a signal waited in this run (user_run_hold) */
     bool restartable;     /* its last syscall returned ERESTART* */
     regs_t peek_regs;
+    uint64_t peek_fp[FP_WORDS]; /* its floating-point registers there */
     bool anchored;        /* a peek found anchor_regs in this run ... */
     regs_t anchor_regs;
     int anchor_fd;        /* ... and counts executions of its address */

@@ -443,6 +443,14 @@ static int preempt(struct recorder *r, struct rtask *t, regs_t *now, int *status
     return STOPPED_PREEMPTED;
 }
 
+/* Whether tid's floating-point registers are fp (a loop whose general
+ * registers repeat may compute in them). */
+static bool same_fp(pid_t tid, const uint64_t fp[FP_WORDS])
+{
+    uint64_t now[FP_WORDS];
+    return fp_words_get(tid, now) && !memcmp(now, fp, sizeof now);
+}
+
 /* Whether t spins: at the next execution of the instruction it stands at
  * (*now), within SPIN_LOOK_NS of its CPU time, it has the same registers.
  * 1 it does, 0 it does not (*now: where it then stands), -1 another stop
@@ -455,6 +463,11 @@ static int spins(struct rtask *t, regs_t *now, int *status)
     if (fd < 0)
         return 0;
     regs_t at = *now;
+    uint64_t fp[FP_WORDS];
+    if (!fp_words_get(t->tid, fp)) {
+        hwbp_close(fd);
+        return 0;
+    }
     if (!(at.eflags & EFLAGS_RF)) {
         at.eflags |= EFLAGS_RF; /* this execution runs; the next one stops */
         regs_set(t->tid, &at);
@@ -470,7 +483,7 @@ static int spins(struct rtask *t, regs_t *now, int *status)
     if (s.kind == STOP_SIGNAL && s.sig == HWBP_SIGNAL && perf_signalled(t->tid, fd)) {
         char why[8];
         regs_get(t->tid, now);
-        got = regs_match(now, &at, why, sizeof why);
+        got = regs_match(now, &at, why, sizeof why) && same_fp(t->tid, fp);
     } else if (s.kind == STOP_SIGNAL && s.sig == SIGSTOP && clock_peeked(t)) {
         regs_get(t->tid, now);
         got = 0;
@@ -512,7 +525,9 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
         /* The same registers as at the peek, or at the next pass: it waits
          * for another (a spin-wait), which is to run now, not after a
          * time slice of this one. */
-        int got = regs_match(&now, &t->peek_regs, why, sizeof why) ? 1 : spins(t, &now, status);
+        int got = regs_match(&now, &t->peek_regs, why, sizeof why) && same_fp(t->tid, t->peek_fp)
+                      ? 1
+                      : spins(t, &now, status);
         if (got < 0)
             return STOPPED_ELSEWHERE;
         if (got) {
@@ -523,6 +538,8 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
         return STOPPED_RESUME;
     }
     t->peek_regs = now;
+    if (!fp_words_get(t->tid, t->peek_fp))
+        memset(t->peek_fp, 0xff, sizeof t->peek_fp); /* never the same */
     t->peeked = true;
     if (has_company(r, t))
         arm_timer(r, t, SPIN_CHECK_NS, PHASE_SPIN);

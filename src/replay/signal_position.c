@@ -16,6 +16,7 @@
 #include "replay/debugger.h"
 #include "replay/replayer.h"
 #include "tracee/jump_search.h"
+#include "tracee/position_words.h"
 #include "tracee/soft_breakpoint.h"
 #include "tracee/tracee.h"
 
@@ -52,16 +53,6 @@ static void run_to_breakpoint(struct replayer *rp, struct ptask *t, struct stop 
                    s->kind == STOP_SYSCALL_ENTRY ? "a syscall came first" : "another stop came first");
 }
 
-/* Whether the n words of memory hold their recorded values. */
-static bool words_match(pid_t tid, const struct ev_word *words, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t v;
-        if (tracee_read(tid, words[i].addr, &v, sizeof v) != sizeof v || v != words[i].value)
-            return false;
-    }
-    return true;
-}
 
 /* The jump search under way.  gdb sees the program's own code: its patch
  * is taken out while gdb looks at a stop, and put back when gdb lets the
@@ -214,7 +205,7 @@ static bool jump_search(struct replayer *rp, struct ptask *t, const regs_t *want
                        s.kind == STOP_SYSCALL_ENTRY ? "a syscall came first" : "another stop came first");
         traps++;
         char why[8];
-        if (regs_match(&now, want, why, sizeof why) && words_match(t->tid, words, n)) {
+        if (regs_match(&now, want, why, sizeof why) && position_words_match(t->tid, words, n)) {
             regs_set(t->tid, &now);
             break;
         }
@@ -246,7 +237,7 @@ static void search(struct replayer *rp, struct ptask *t, uint64_t addr, const re
         regs_t now;
         char why[8];
         regs_get(t->tid, &now);
-        if (regs_match(&now, want, why, sizeof why) && words_match(t->tid, words, n))
+        if (regs_match(&now, want, why, sizeof why) && position_words_match(t->tid, words, n))
             break;
     }
     debug("search for 0x%llx: %lu stops", (unsigned long long)addr, stops);

@@ -75,10 +75,16 @@ enum {
                               interrupted a syscall, which then restarted */
 };
 
-/* One 8-byte word of memory and its value at an anchor. */
+/* One 8-byte word of memory and its value at an anchor.  An addr from
+ * EV_WORD_FP on (never a user address) names 8 bytes of the thread's
+ * floating-point registers instead, at addr - EV_WORD_FP in the FXSAVE
+ * area: st N at 32 + 16 N, xmm N at 160 + 16 N (a loop whose state is in
+ * floating-point registers). */
 struct ev_word {
     uint64_t addr, value;
 };
+#define EV_WORD_FP 0x8000000000000000ull
+#define EV_WORD_IS_FP(addr) ((uint64_t)(addr) - EV_WORD_FP < 512)
 
 #define POS_MAX_WORDS 8
 

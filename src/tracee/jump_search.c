@@ -165,8 +165,33 @@ static void build(struct code *c, uint64_t page, struct jump_search *js, const r
     emit32(c, (uint32_t)(w->eflags & ARITH_FLAGS));
     misses[nm++] = jne_later(c);
     for (uint32_t i = 0; i < n; i++) {
-        movabs_rax(c, words[i].addr);
-        emit(c, "\x48\x8b\x00", 3);                      /* mov (%rax),%rax */
+        uint64_t a = words[i].addr, off = a - EV_WORD_FP;
+        if (EV_WORD_IS_FP(a) && off < 160) {
+            /* x87 (and the rest of the FXSAVE area): saved below the stack
+             * (16-byte aligned, beyond everything pushed), read from there:
+             * lea -1024(%rsp),%rax; and $-16,%rax; fxsave64 (%rax);
+             * mov off(%rax),%rax */
+            emit(c, "\x48\x8d\x84\x24\x00\xfc\xff\xff", 8);
+            emit(c, "\x48\x83\xe0\xf0", 4);
+            emit(c, "\x48\x0f\xae\x00", 4);
+            emit(c, "\x48\x8b\x80", 3);
+            emit32(c, (uint32_t)off);
+        } else if (EV_WORD_IS_FP(a)) {
+            /* movdqu %xmmN,-16(%rsp) (below everything pushed), then the
+             * half wanted: mov -16(%rsp) or -8(%rsp),%rax */
+            unsigned x = (unsigned)((off - 160) / 16), high = off / 8 % 2;
+            emit1(c, 0xf3);
+            if (x >= 8)
+                emit1(c, 0x44);
+            emit(c, "\x0f\x7f", 2);
+            emit1(c, (uint8_t)(0x44 | (x & 7) << 3));
+            emit(c, "\x24\xf0", 2);
+            emit(c, "\x48\x8b\x44\x24", 4);
+            emit1(c, (uint8_t)(high ? 0xf8 : 0xf0));
+        } else {
+            movabs_rax(c, a);
+            emit(c, "\x48\x8b\x00", 3);                  /* mov (%rax),%rax */
+        }
         emit(c, "\x48\xbb", 2);                          /* movabs $value,%rbx */
         emit(c, &words[i].value, 8);
         emit(c, "\x48\x39\xd8", 3);                      /* cmp %rbx,%rax */

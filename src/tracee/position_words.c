@@ -1,0 +1,46 @@
+#include "tracee/position_words.h"
+
+#include "arch/regs.h"
+#include "arch/tracee_mem.h"
+
+/* Where the word at an EV_WORD_FP address is in fp_words_get's: -1 for a
+ * part of the FXSAVE area it does not give. */
+static int fp_index(uint64_t addr)
+{
+    uint64_t off = addr - EV_WORD_FP;
+    return off % 8 || off < FP_WORDS_FROM || off >= FP_WORDS_FROM + 8 * FP_WORDS
+               ? -1
+               : (int)(off - FP_WORDS_FROM) / 8;
+}
+
+bool position_word_read(pid_t tid, uint64_t addr, uint64_t *v)
+{
+    if (!EV_WORD_IS_FP(addr))
+        return tracee_read(tid, addr, v, sizeof *v) == sizeof *v;
+    uint64_t fp[FP_WORDS];
+    int i = fp_index(addr);
+    if (i < 0 || !fp_words_get(tid, fp))
+        return false;
+    *v = fp[i];
+    return true;
+}
+
+bool position_words_match(pid_t tid, const struct ev_word *words, uint32_t n)
+{
+    uint64_t fp[FP_WORDS];
+    bool have_fp = false;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t v, a = words[i].addr;
+        if (EV_WORD_IS_FP(a)) {
+            int k = fp_index(a);
+            if (k < 0 || (!have_fp && !(have_fp = fp_words_get(tid, fp))))
+                return false;
+            v = fp[k];
+        } else if (tracee_read(tid, a, &v, sizeof v) != sizeof v) {
+            return false;
+        }
+        if (v != words[i].value)
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,14 @@
+/* The words of an anchor's fingerprint (trace/event.h, struct ev_word):
+ * 8-byte words of memory, or of the floating-point registers. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "trace/event.h"
+
+/* The word at addr in stopped thread tid: false if it cannot be read.
+ * EV_WORD_FP addresses are of FP_WORDS (arch/regs.h). */
+bool position_word_read(pid_t tid, uint64_t addr, uint64_t *v);
+/* Whether the n words hold their values in tid now. */
+bool position_words_match(pid_t tid, const struct ev_word *words, uint32_t n);
