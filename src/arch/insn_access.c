@@ -216,6 +216,59 @@ static csh plain_decoder(void)
     return opened ? cs : 0;
 }
 
+/* The target of a direct jmp, jcc or call (0: none, or another kind). */
+static uint64_t direct_target(const cs_insn *in)
+{
+    size_t i = 0;
+    while (i < in->size && (in->bytes[i] == 0x2e || in->bytes[i] == 0x3e || in->bytes[i] == 0xf2))
+        i++;
+    if (i >= in->size)
+        return 0;
+    uint8_t op = in->bytes[i];
+    int64_t rel;
+    if ((op == 0xeb || (op >= 0x70 && op <= 0x7f)) && i + 2 == in->size) {
+        rel = (int8_t)in->bytes[i + 1];
+    } else if (((op == 0xe9 || op == 0xe8) && i + 5 == in->size) ||
+               (op == 0x0f && i + 6 == in->size && in->bytes[i + 1] >= 0x80 &&
+                in->bytes[i + 1] <= 0x8f)) {
+        int32_t r;
+        memcpy(&r, in->bytes + in->size - 4, 4);
+        rel = r;
+    } else {
+        return 0;
+    }
+    return in->address + in->size + (uint64_t)rel;
+}
+
+bool insn_jump_into(pid_t tid, uint64_t lo, uint64_t hi, size_t span)
+{
+    csh cs = plain_decoder();
+    uint8_t code[2048];
+    uint64_t from = lo > span ? lo - span : 0;
+    size_t want = hi + span - from;
+    if (!cs || want > sizeof code)
+        return false;
+    ssize_t n = tracee_read(tid, from, code, want);
+    if (n <= 0)
+        return false;
+    soft_bp_unpatch(tid, from, code, n);
+    const uint8_t *p = code;
+    size_t left = n;
+    uint64_t addr = from;
+    bool found = false;
+    cs_insn *in = cs_malloc(cs);
+    while (!found && left) {
+        if (!cs_disasm_iter(cs, &p, &left, &addr, in)) {
+            p++, left--, addr++; /* not code (data, or decoding out of step) */
+            continue;
+        }
+        uint64_t to = direct_target(in);
+        found = to > lo && to < hi;
+    }
+    cs_free(in, 1);
+    return found;
+}
+
 /* Bytes never run: padding the compiler put after an unconditional jump
  * or a return (nops, int3s), before the next aligned label. */
 static bool is_filler(const cs_insn *in)

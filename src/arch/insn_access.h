@@ -54,6 +54,11 @@ uint64_t insn_filler_after(pid_t tid, uint64_t from, size_t span, int need);
 /* The same in the span bytes before `before`: padding between a ret and
  * the 16-byte boundary after it. */
 uint64_t insn_filler_before(pid_t tid, uint64_t before, size_t span, int need);
+/* Whether a direct jmp, jcc or call found by a linear sweep of the code
+ * from lo - span to hi + span goes into (lo, hi): a jump patch there
+ * would make the program run into its guards (tracee/jump_search.h) over
+ * and over. */
+bool insn_jump_into(pid_t tid, uint64_t lo, uint64_t hi, size_t span);
 /* Where instructions start in the len (at most 32) bytes from `from`,
  * decoding from there: bit i for from + i. */
 unsigned insn_starts(pid_t tid, uint64_t from, int len);

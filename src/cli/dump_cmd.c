@@ -55,7 +55,8 @@ static void print_position(const struct ev_position *p, const regs_t *at)
             else if (EV_WORD_IS_FP(a))
                 printf(", fxsave+%llu", (unsigned long long)off);
             else
-                printf(", %s[0x%llx]", memory ? "" : "memory ", (unsigned long long)a);
+                printf(", %s[0x%llx%s]", memory ? "" : "memory ", (unsigned long long)EV_WORD_ADDR(a),
+                       a & EV_WORD_LOW ? ", low half" : a & EV_WORD_HIGH ? ", high half" : "");
             memory = memory || !EV_WORD_IS_FP(a);
             printf("=0x%llx", (unsigned long long)p->words[i].value);
         }

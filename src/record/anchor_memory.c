@@ -55,9 +55,12 @@
 #define MAX_MISSES_LONG 48          /* ... when no register counts executions */
 #define MAX_SCAN_PAGES (1ul << 20)  /* address space looked up in pagemap: 4 GiB */
 #define MAX_SNAP_PAGES 8192ul       /* memory compared: 32 MiB */
-#define MAX_CANDIDATES 64           /* words that changed from moment 1 to 2 */
+#define MAX_CANDIDATES 512          /* words that changed from moment 1 to 2 */
 #define FAR_RUN_NS 1000000ull       /* of the thread's CPU time between far moments */
+#define OUTER_RUN_NS 100000ull      /* ... for an inner loop's outer one */
 #define MAX_FAR_CANDIDATES 4096
+#define REPEAT_UNKNOWN 3            /* run_to_repeat: the registers did not come again */
+#define REPEAT_COUNTER 4            /* ... a register counts in a loop: they never came */
 
 struct run {
     uint64_t addr, len; /* present pages, contiguous */
@@ -73,7 +76,48 @@ struct snapshot {
     uint8_t *bytes;     /* the runs' contents, one after another */
     uint64_t fp[FP_WORDS];
     bool has_fp;
+    uint64_t stack_lo, stack_hi; /* the mapping holding the stack pointer (lo 0: none) */
 };
+
+static bool on_stack(const struct snapshot *s, uint64_t addr)
+{
+    return s->stack_lo && addr >= s->stack_lo && addr < s->stack_hi;
+}
+
+/* Whether addr is below the red zone of a thread stopped with rsp: dead
+ * stack, whose contents nothing may rely on, and which replay's jump
+ * patches write (tracee/jump_search.c). */
+static bool dead_stack(const struct snapshot *s, uint64_t addr, uint64_t rsp)
+{
+    return s->stack_lo && addr >= s->stack_lo && addr < rsp - 128;
+}
+
+/* Whether the word at addr may be an anchor's, the thread's stack
+ * pointer at the anchor rsp.  The floating-point registers are the
+ * program's state whatever they hold. */
+static bool usable(const struct snapshot *s, uint64_t addr, uint64_t rsp)
+{
+    return EV_WORD_IS_FP(addr) || !dead_stack(s, addr, rsp);
+}
+
+/* An anchor word at addr whose values over the look were a, b and c
+ * (its value at the anchor): only the halves that changed are compared
+ * when one did not (docs/trace-format.md).  A half that kept its value
+ * may be stale stack: an `int` written into an 8-byte slot, the rest
+ * left from an earlier call or a signal frame (whose saved trap number
+ * differs in replay). */
+static struct ev_word anchor_word(uint64_t addr, uint64_t a, uint64_t b, uint64_t c)
+{
+    if (EV_WORD_IS_FP(addr))
+        return (struct ev_word){addr, c};
+    bool lo = (uint32_t)a != (uint32_t)b || (uint32_t)b != (uint32_t)c;
+    bool hi = a >> 32 != b >> 32 || b >> 32 != c >> 32;
+    if (lo && !hi)
+        return (struct ev_word){addr | EV_WORD_LOW, c & 0xffffffffull};
+    if (hi && !lo)
+        return (struct ev_word){addr | EV_WORD_HIGH, c & 0xffffffff00000000ull};
+    return (struct ev_word){addr, c};
+}
 
 struct region {
     uint64_t lo, hi;
@@ -185,6 +229,8 @@ static bool snapshot_take(pid_t tid, uint64_t rsp, struct snapshot *s)
     struct region *reg = writable_regions(tid, rsp, &nreg);
     if (!reg)
         return false;
+    s->stack_lo = nreg && rsp >= reg[0].lo && rsp < reg[0].hi ? reg[0].lo : 0;
+    s->stack_hi = s->stack_lo ? reg[0].hi : 0;
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/pagemap", tid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -274,17 +320,15 @@ static bool one_way(uint64_t a, uint64_t b, uint64_t c)
     return (a < b && b < c) || (a > b && b > c);
 }
 
-/* Whether one of the n words (values at moments 2 and 3 in cand and now,
- * at moment 1 in the snapshot) went one way. */
-static bool some_word_one_way(const struct snapshot *s, const struct ev_word *cand,
-                              const uint64_t *now, int n)
+/* Whether the word at cand (its values at moments 2 and 3 in cand and
+ * now, at moment 1 in the snapshot) stepped by the same amount, not 0,
+ * twice: a counter.  (A word that merely went one way may be a slot a
+ * recursion reuses, which rose three times by chance.) */
+static bool word_counts(const struct snapshot *s, const struct ev_word *cand, uint64_t now)
 {
-    for (int i = 0; i < n; i++) {
-        uint64_t first;
-        if (snapshot_value(s, cand[i].addr, &first) && one_way(first, cand[i].value, now[i]))
-            return true;
-    }
-    return false;
+    uint64_t first;
+    return snapshot_value(s, cand->addr, &first) && cand->value != first &&
+           now - cand->value == cand->value - first;
 }
 
 /* Whether one of the other tasks has a stop or an exit to report: one of
@@ -342,14 +386,29 @@ static bool register_counts(const regs_t *p, int n)
     return false;
 }
 
+/* Whether the n points have the same stack pointer: a loop, not a
+ * recursion (whose arguments step like a counter on the way down, and
+ * come again on the next way down). */
+static bool same_depth(const regs_t *p, int n)
+{
+    for (int i = 1; i < n; i++)
+        if (p[i].rsp != p[0].rsp)
+            return false;
+    return true;
+}
+
+/* miss_snap (or NULL): taken at the first execution with other registers,
+ * for REPEAT_COUNTER. */
 static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits, regs_t *regs,
-                         int *sig, int *status)
+                         int *sig, int *status, struct snapshot *miss_snap)
 {
     regs_t seen[MAX_MISSES + 1];
     seen[0] = *want;
     for (int misses = 0; misses < MAX_MISSES_LONG; misses++) {
+        if (misses == 1 && miss_snap && !miss_snap->bytes)
+            snapshot_take(t->tid, regs->rsp, miss_snap);
         if (misses == MAX_MISSES && register_counts(seen, MAX_MISSES + 1))
-            return 0;
+            return same_depth(seen, MAX_MISSES + 1) ? REPEAT_COUNTER : REPEAT_UNKNOWN;
         if (tracee_resume(PTRACE_SYSCALL, t->tid, *sig) < 0)
             die_errno("cannot resume thread %d", t->tid);
         *sig = 0;
@@ -369,19 +428,39 @@ static int run_to_repeat(struct rtask *t, int fd, const regs_t *want, int *hits,
         if (misses < MAX_MISSES)
             seen[misses + 1] = *regs;
     }
-    return 0;
+    return REPEAT_UNKNOWN;
 }
 
-/* Runs t for FAR_RUN_NS of its CPU time at full speed (no breakpoint),
- * then on to the next execution of want's address with want's registers
- * but for the flags, as run_to_repeat (whose results it returns; -1 also
- * when a stop other than the clock's ends the run). */
-static int run_far(struct rtask *t, int *fd, const regs_t *want, int *hits, regs_t *regs,
-                   int *status)
+/* Runs t on to the next execution of rip, whatever its registers: 1 there
+ * (regs filled), 2 when the thread's CPU clock stopped it first, -1 when
+ * another stop came (*status). */
+static int run_to_next(struct rtask *t, int fd, uint64_t rip, int *hits, regs_t *regs,
+                       int *status)
+{
+    if (tracee_resume(PTRACE_SYSCALL, t->tid, 0) < 0)
+        die_errno("cannot resume thread %d", t->tid);
+    *status = wait_for(t->tid);
+    struct stop s;
+    stop_classify(t->tid, *status, &s);
+    if (s.kind == STOP_SIGNAL && s.sig == SIGSTOP && clock_peeked(t))
+        return 2;
+    if (s.kind != STOP_SIGNAL || s.sig != HWBP_SIGNAL || !perf_signalled(t->tid, fd))
+        return -1;
+    (*hits)++;
+    regs_get(t->tid, regs);
+    return regs->rip == rip ? 1 : 0;
+}
+
+/* Runs t for run_ns of its CPU time at full speed (no breakpoint),
+ * then on to the next execution of rip with want's registers but for the
+ * flags, as run_to_repeat (whose results it returns; -1 also when a stop
+ * other than the clock's ends the run); want NULL: with any registers. */
+static int run_far(struct rtask *t, int *fd, uint64_t rip, const regs_t *want, uint64_t run_ns,
+                   int *hits, regs_t *regs, int *status)
 {
     hwbp_close(*fd);
     *fd = -1;
-    if (!clock_start(t->clock_fd, FAR_RUN_NS))
+    if (!clock_start(t->clock_fd, run_ns))
         return 0;
     if (tracee_resume(PTRACE_SYSCALL, t->tid, 0) < 0)
         die_errno("cannot resume thread %d", t->tid);
@@ -390,30 +469,32 @@ static int run_far(struct rtask *t, int *fd, const regs_t *want, int *hits, regs
     stop_classify(t->tid, *status, &s);
     if (s.kind != STOP_SIGNAL || s.sig != SIGSTOP || !clock_peeked(t))
         return -1;
-    if ((*fd = hwbp_open(t->tid, want->rip, 1)) < 0 || !clock_start(t->clock_fd, ANCHOR_LIMIT_NS))
+    if ((*fd = hwbp_open(t->tid, rip, 1)) < 0 || !clock_start(t->clock_fd, ANCHOR_LIMIT_NS))
         return 0;
     int sig = 0;
-    return run_to_repeat(t, *fd, want, hits, regs, &sig, status);
+    return want ? run_to_repeat(t, *fd, want, hits, regs, &sig, status, NULL)
+                : run_to_next(t, *fd, rip, hits, regs, status);
 }
 
-/* The far look (see the top): t stands at an execution of want's address,
- * *fd its breakpoint.  Takes the words that went one way over three
- * moments FAR_RUN_NS apart, with their values at the last, where t then
- * stands (*m: its registers): 1.  0 when no word changed, or t is
+/* The far look (see the top): t stands at an execution of rip, *fd its
+ * breakpoint.  Takes the words that went one way over three moments
+ * run_ns apart at executions of rip with want's registers (want NULL:
+ * any), with their values at the last, where t then stands (*m: its
+ * registers): 1.  2 when t stands there but no word changed, 0 when t is
  * elsewhere; -1 another stop (*status). */
-static int far_look(struct rtask *t, int *fd, const regs_t *want, int *hits, regs_t *m,
-                    int *status, size_t *pages)
+static int far_look(struct rtask *t, int *fd, uint64_t rip, const regs_t *want, uint64_t run_ns,
+                    int *hits, regs_t *m, int *status, size_t *pages)
 {
     struct snapshot snap = {0};
     struct ev_word *cand = xmalloc(MAX_FAR_CANDIDATES * sizeof *cand);
     uint64_t *now = xmalloc(MAX_FAR_CANDIDATES * sizeof *now);
-    int rc = run_far(t, fd, want, hits, m, status), n;
+    int rc = run_far(t, fd, rip, want, run_ns, hits, m, status), n, result = 0;
     bool busy = other_task_reports();
-    if (rc != 1 || !snapshot_take(t->tid, want->rsp, &snap) ||
-        (rc = run_far(t, fd, want, hits, m, status)) != 1)
+    if (rc != 1 || !snapshot_take(t->tid, m->rsp, &snap) ||
+        (rc = run_far(t, fd, rip, want, run_ns, hits, m, status)) != 1)
         goto out;
     n = snapshot_diff(t->tid, &snap, cand, MAX_FAR_CANDIDATES);
-    if ((rc = run_far(t, fd, want, hits, m, status)) != 1)
+    if ((rc = run_far(t, fd, rip, want, run_ns, hits, m, status)) != 1)
         goto out;
     for (int i = 0; i < n; i++)
         if (!position_word_read(t->tid, cand[i].addr, &now[i]))
@@ -422,24 +503,70 @@ static int far_look(struct rtask *t, int *fd, const regs_t *want, int *hits, reg
      * the near look takes them: unless another task finished a syscall
      * meanwhile, whose output replay writes only later. */
     busy = busy || other_task_reports();
+    /* Words off the stack first (registers, globals, the heap), then the
+     * stack's from the outermost frame in: an outer loop's state tells
+     * its rounds apart, a recursion's slots come again on each way down
+     * (and rise by chance), and only POS_MAX_WORDS are kept. */
+    int *order = xmalloc((n + 1) * sizeof *order), no = 0;
+    for (int i = 0; i < n; i++)
+        if (!on_stack(&snap, cand[i].addr))
+            order[no++] = i;
+    for (int i = n - 1; i >= 0; i--)
+        if (on_stack(&snap, cand[i].addr))
+            order[no++] = i;
     uint32_t nw = 0;
     for (int pass = 0; pass < 2 - busy && !nw; pass++)
-        for (int i = 0; i < n && nw < POS_MAX_WORDS; i++) {
+        for (int k = 0; k < no && nw < POS_MAX_WORDS; k++) {
+            int i = order[k];
             uint64_t first;
-            if (pass ? now[i] != cand[i].value
-                     : snapshot_value(&snap, cand[i].addr, &first) &&
-                           one_way(first, cand[i].value, now[i]))
-                t->anchor_words[nw++] = (struct ev_word){cand[i].addr, now[i]};
+            if (!snapshot_value(&snap, cand[i].addr, &first))
+                first = cand[i].value;
+            if (!usable(&snap, cand[i].addr, m->rsp))
+                continue;
+            if (pass ? now[i] != cand[i].value : one_way(first, cand[i].value, now[i]))
+                t->anchor_words[nw++] = anchor_word(cand[i].addr, first, cand[i].value, now[i]);
         }
+    free(order);
     t->anchor_nwords = nw;
-    rc = nw ? 1 : 0;
+    result = nw ? 1 : 2;
 out:
+    debug("far look at 0x%llx (%s registers): %d, %d candidates", (unsigned long long)rip,
+          want ? "the same" : "any", rc, result);
     *pages += snap.pages;
     free(snap.runs);
     free(snap.bytes);
     free(cand);
     free(now);
-    return rc < 0 ? -1 : rc == 1;
+    return rc < 0 ? -1 : result;
+}
+
+/* The anchor moves to the far look's last moment (t->anchored false
+ * meanwhile: an int3 counter would stop the thread at every execution of
+ * those milliseconds).  With no words, only if `bare` (then the anchor
+ * is found by its registers alone, as at a peek).  ANCHOR_MOVED, or
+ * ANCHOR_LEFT with *rc 0 (no anchor: t went on) or -1 (another stop). */
+static int far_anchor(struct rtask *t, int *fd, uint64_t rip, const regs_t *want, bool bare,
+                      uint64_t run_ns, int *hits, int *status, size_t *pages, int *rc)
+{
+    hwbp_close(t->anchor_fd);
+    t->anchored = false;
+    regs_t m;
+    int far = far_look(t, fd, rip, want, run_ns, hits, &m, status, pages);
+    if (far == 0 && want) {
+        /* want's registers did not come again (a recursion's, on another
+         * way down): moments at executions with any registers. */
+        far = far_look(t, fd, rip, NULL, run_ns, hits, &m, status, pages);
+    }
+    if ((far == 1 || (far == 2 && bare)) && (t->anchor_fd = hwbp_open(t->tid, m.rip, 0)) >= 0) {
+        /* Opened where t stands, with RF: it counts the executions after. */
+        t->anchored = true;
+        t->anchor_regs = m;
+        t->anchor_base = 0;
+        return ANCHOR_MOVED;
+    }
+    t->anchor_nwords = 0;
+    *rc = far < 0 ? -1 : 0;
+    return ANCHOR_LEFT;
 }
 
 static long long now_us(void)
@@ -515,22 +642,25 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
 
     int how = ANCHOR_AT_PEEK, hits = 0, rc;
     bool far_used = false;
-    struct snapshot snap = {0};
+    struct snapshot snap = {0}, miss_snap = {0};
     struct ev_word cand[MAX_CANDIDATES];
     uint64_t now[MAX_CANDIDATES];
     regs_t m1, m2, m3;
-    if ((rc = run_to_repeat(t, fd, &at, &hits, &m1, &held_sig, status)) != 1) {
-        goto out;
-    }
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m1, &held_sig, status, &miss_snap)) != 1)
+        goto not_again;
     bool busy = other_task_reports();
     if (!snapshot_take(t->tid, at.rsp, &snap))
         goto out;
-    if ((rc = run_to_repeat(t, fd, &at, &hits, &m2, &held_sig, status)) != 1)
-        goto out;
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m2, &held_sig, status, NULL)) != 1)
+        goto not_again;
     uint64_t base2 = hwbp_read(t->anchor_fd);
-    int n = snapshot_diff(t->tid, &snap, cand, MAX_CANDIDATES);
-    if ((rc = run_to_repeat(t, fd, &at, &hits, &m3, &held_sig, status)) != 1)
-        goto out;
+    int n = snapshot_diff(t->tid, &snap, cand, MAX_CANDIDATES), live = 0;
+    for (int i = 0; i < n; i++)
+        if (usable(&snap, cand[i].addr, at.rsp))
+            cand[live++] = cand[i];
+    n = live;
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m3, &held_sig, status, NULL)) != 1)
+        goto not_again;
     busy = busy || other_task_reports();
     for (int i = 0; i < n; i++)
         if (!position_word_read(t->tid, cand[i].addr, &now[i]))
@@ -540,37 +670,30 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
      * changed once only are kept too (a loop may change some of its state
      * every other time), unless another task finished a syscall meanwhile:
      * replay writes what that syscall wrote only later. */
-    uint32_t nw = 0, again;
+    uint32_t nw = 0, again, counters;
+    bool taken[MAX_CANDIDATES] = {0};
+    uint64_t first[MAX_CANDIDATES];
+    for (int i = 0; i < n; i++)
+        if (!snapshot_value(&snap, cand[i].addr, &first[i]))
+            first[i] = cand[i].value;
     for (int i = 0; i < n && nw < POS_MAX_WORDS; i++)
-        if (now[i] != cand[i].value)
-            t->anchor_words[nw++] = (struct ev_word){cand[i].addr, now[i]};
+        if ((taken[i] = word_counts(&snap, &cand[i], now[i])))
+            t->anchor_words[nw++] = anchor_word(cand[i].addr, first[i], cand[i].value, now[i]);
+    counters = nw;
+    for (int i = 0; i < n && nw < POS_MAX_WORDS; i++)
+        if (!taken[i] && now[i] != cand[i].value)
+            t->anchor_words[nw++] = anchor_word(cand[i].addr, first[i], cand[i].value, now[i]);
     again = nw;
     for (int i = 0; i < n && nw < POS_MAX_WORDS && !busy; i++)
         if (now[i] == cand[i].value)
-            t->anchor_words[nw++] = (struct ev_word){cand[i].addr, now[i]};
+            t->anchor_words[nw++] = anchor_word(cand[i].addr, first[i], cand[i].value, now[i]);
     t->anchor_nwords = nw;
-    if (n && !some_word_one_way(&snap, cand, now, n) && t->clock_fd >= 0) {
+    if (n && !counters && t->clock_fd >= 0) {
         /* Words that change but count nothing (scratch that alternates,
          * in an interpreter): the round the anchor is in may be told
          * apart only by state that changes over longer stretches. */
-        hwbp_close(t->anchor_fd);
-        t->anchored = false;
-        regs_t m;
-        size_t far_pages = 0;
-        int far = far_look(t, &fd, &at, &hits, &m, status, &far_pages);
-        snap.pages += far_pages;
-        if (far == 1 && (t->anchor_fd = hwbp_open(t->tid, m.rip, 0)) >= 0) {
-            /* Opened where t stands, with RF: it counts the executions after. */
-            t->anchored = true;
-            t->anchor_regs = m;
-            t->anchor_base = 0;
-            how = ANCHOR_MOVED;
-            far_used = true;
-        } else {
-            t->anchor_nwords = 0;
-            rc = far < 0 ? -1 : 0;
-            how = ANCHOR_LEFT; /* t went on: the anchor is gone */
-        }
+        how = far_anchor(t, &fd, at.rip, &at, false, FAR_RUN_NS, &hits, status, &snap.pages, &rc);
+        far_used = how == ANCHOR_MOVED;
         goto out;
     }
     if (again || !nw) {
@@ -581,6 +704,47 @@ int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
         t->anchor_base = base2;
     }
     how = ANCHOR_MOVED;
+    goto out;
+not_again:
+    if (rc == REPEAT_COUNTER) {
+        /* A loop inside another, whose state is in memory (at -O0, all
+         * of it): the inner counter's registers come again at each round
+         * of the outer loop.  The words its rounds changed tell. */
+        regs_t now;
+        regs_get(t->tid, &now);
+        int n = miss_snap.bytes ? snapshot_diff(t->tid, &miss_snap, cand, MAX_CANDIDATES) : 0;
+        uint32_t nw = 0;
+        for (int i = 0; i < n && nw < POS_MAX_WORDS; i++) {
+            uint64_t first;
+            if (!snapshot_value(&miss_snap, cand[i].addr, &first))
+                first = cand[i].value;
+            if (usable(&miss_snap, cand[i].addr, now.rsp))
+                t->anchor_words[nw++] = anchor_word(cand[i].addr, first, cand[i].value,
+                                                    cand[i].value);
+        }
+        t->anchor_nwords = nw;
+        rc = 0;
+        if (nw) {
+            t->anchor_regs = now;
+            t->anchor_base = hwbp_read(t->anchor_fd);
+            how = ANCHOR_MOVED;
+        } else if (t->clock_fd >= 0) {
+            /* An inner loop that writes nothing (strlen's, called again
+             * and again by a loop whose state is in memory): moments a
+             * little apart, likely in other rounds of the outer loop. */
+            how = far_anchor(t, &fd, at.rip, NULL, true, OUTER_RUN_NS, &hits, status,
+                             &snap.pages, &rc);
+            far_used = how == ANCHOR_MOVED;
+        }
+    } else if (rc == REPEAT_UNKNOWN && t->clock_fd >= 0) {
+        /* Registers that do not come again soon may have come before,
+         * since the resume (a recursion's, on an earlier way down):
+         * memory that changes over longer stretches tells. */
+        how = far_anchor(t, &fd, at.rip, NULL, true, FAR_RUN_NS, &hits, status, &snap.pages, &rc);
+        far_used = how == ANCHOR_MOVED;
+    } else if (rc == REPEAT_UNKNOWN) {
+        rc = 0;
+    }
 out:
     if (rc == 2) /* the thread's clock stopped it, in other code */
         how = hits ? ANCHOR_LEFT : ANCHOR_NOT_MET;
@@ -593,6 +757,8 @@ out:
                                    : "left at the peek",
           t->anchor_nwords, snap.pages, debug_enabled ? now_us() - start : 0);
     look_end(t, fd, mask, &snap);
+    free(miss_snap.runs);
+    free(miss_snap.bytes);
     if (rc < 0)
         return ANCHOR_OTHER_STOP;
     return how;
@@ -610,10 +776,10 @@ int anchor_still_loop(struct rtask *t, regs_t *now, int *status)
     struct ev_word changed[1];
     char why[8];
     int hits = 0, sig = 0, still = 0;
-    int rc = run_to_repeat(t, fd, &at, &hits, &m, &sig, status);
+    int rc = run_to_repeat(t, fd, &at, &hits, &m, &sig, status, NULL);
     if (rc == 1 && hits == 1 && regs_match(&m, &at, why, sizeof why) &&
         snapshot_take(t->tid, at.rsp, &snap) &&
-        (rc = run_to_repeat(t, fd, &at, &hits, &m, &sig, status)) == 1 && hits == 2 &&
+        (rc = run_to_repeat(t, fd, &at, &hits, &m, &sig, status, NULL)) == 1 && hits == 2 &&
         regs_match(&m, &at, why, sizeof why))
         still = snapshot_diff(t->tid, &snap, changed, 1) == 0;
     debug("still loop at 0x%llx: %s after %d stops, %zu pages compared",

@@ -376,8 +376,10 @@ enum { MOVABLE_FOUND, MOVABLE_NONE, MOVABLE_ELSEWHERE };
  * *status. */
 static int step_to_movable(struct rtask *t, regs_t *now, int *status)
 {
-    for (int n = 0; n < MAX_MOVABLE_STEPS; n++) {
-        if (jump_search_possible(t->tid, now->rip))
+    /* First where no jump goes into the patch; else, on a second way
+     * round the loop, where one does. */
+    for (int n = 0; n < 2 * MAX_MOVABLE_STEPS; n++) {
+        if (jump_search_possible(t->tid, now->rip, n < MAX_MOVABLE_STEPS))
             return MOVABLE_FOUND;
         int got = step_one(t, now, 0, status);
         if (got)

@@ -85,6 +85,17 @@ struct ev_word {
 };
 #define EV_WORD_FP 0x8000000000000000ull
 #define EV_WORD_IS_FP(addr) ((uint64_t)(addr) - EV_WORD_FP < 512)
+/* A memory word's addr is 8-byte aligned; bit 0 set: only its low 4 bytes
+ * are compared, bit 1: only its high 4 (the other half may be stale, an
+ * `int` written into an 8-byte stack slot).  value holds those bytes. */
+#define EV_WORD_LOW 1ull
+#define EV_WORD_HIGH 2ull
+#define EV_WORD_ADDR(addr) (EV_WORD_IS_FP(addr) ? (uint64_t)(addr) : (uint64_t)(addr) & ~7ull)
+#define EV_WORD_MASK(addr)                                                 \
+    (EV_WORD_IS_FP(addr) ? ~0ull                                           \
+     : (addr) & EV_WORD_LOW ? 0xffffffffull                                \
+     : (addr) & EV_WORD_HIGH ? 0xffffffff00000000ull                       \
+                             : ~0ull)
 
 #define POS_MAX_WORDS 8
 

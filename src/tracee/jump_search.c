@@ -17,8 +17,15 @@
 
 #define PAGE 4096ull
 #define REACH 0x7ff00000ll        /* a rel32 from the instruction reaches the page */
-#define ARITH_FLAGS 0xcd5ull       /* CF PF AF ZF SF DF OF: what regs_match compares */
-#define RED_ZONE 128
+/* The trampoline's pages: code, then a data page (scratch). */
+#define CODE_PAGES 2
+#define ALL_PAGES (CODE_PAGES + 1)
+#define S_RAX 0
+#define S_RBX 8
+#define S_RCX 16
+#define S_FLAGS 24
+#define S_XMM 32
+#define S_FXSAVE 512 /* 16-byte aligned, 512 bytes */
 
 struct code {
     uint8_t b[PAGE];
@@ -93,10 +100,23 @@ static int filter_reg(pid_t tid, const regs_t *want)
     return 0;
 }
 
-static void restore(struct code *c)
+/* Emits an instruction whose last field is a rip-relative disp32 to
+ * target: its bytes before that, then the displacement (the code is to
+ * run at base). */
+static void riprel(struct code *c, uint64_t base, const void *op, size_t n, uint64_t target)
 {
-    emit(c, "\x5b\x58\x9d", 3);                          /* pop %rbx; pop %rax; popfq */
-    emit(c, "\x48\x8d\xa4\x24\x80\x00\x00\x00", 8);      /* lea 128(%rsp),%rsp */
+    emit(c, op, n);
+    emit32(c, (uint32_t)(int32_t)((int64_t)target - (int64_t)(base + c->n + 4)));
+}
+
+/* Puts back the flags (OF by an add that overflows iff it was set, then
+ * the others with sahf), rbx and rax. */
+static void restore(struct code *c, uint64_t base, uint64_t data)
+{
+    riprel(c, base, "\x66\x8b\x05", 3, data + S_FLAGS); /* mov S_FLAGS,%ax */
+    emit(c, "\x04\x7f\x9e", 3);                          /* add $0x7f,%al; sahf */
+    riprel(c, base, "\x48\x8b\x1d", 3, data + S_RBX);   /* mov S_RBX,%rbx */
+    riprel(c, base, "\x48\x8b\x05", 3, data + S_RAX);   /* mov S_RAX,%rax */
 }
 
 /* The trampoline at page: compares, traps on a match, runs the moved
@@ -108,13 +128,18 @@ static void build(struct code *c, uint64_t page, struct jump_search *js, const r
     size_t misses[64];
     int nm = 0;
     c->n = 0;
-    /* First one register, without touching the flags (pushfq and popfq are
-     * slow): rcx = reg - want, jrcxz.  Most executions end there. */
+    /* Nothing is written on the stack: below the red zone is dead stack,
+     * but a recursion's deeper frames live there later, and a slot they
+     * leave unwritten would keep what the trampoline wrote (anchor words
+     * on the stack would then never match).  Scratch goes to the data
+     * page; the flags are kept with lahf/seto, not pushfq. */
+    uint64_t data = js->page + CODE_PAGES * PAGE;
+    /* First one register, without touching the flags: rcx = reg - want,
+     * jrcxz.  Most executions end there. */
     int reg = js->filter_reg;
     uint64_t v;
     memcpy(&v, (const char *)w + reg_offset(reg), 8);
-    emit(c, "\x48\x8d\x64\x24\x80", 5);                  /* lea -128(%rsp),%rsp */
-    emit1(c, 0x51);                                      /* push %rcx */
+    riprel(c, page, "\x48\x89\x0d", 3, data + S_RCX);   /* mov %rcx,S_RCX */
     emit(c, "\x48\xb9", 2);                              /* movabs $-want,%rcx */
     uint64_t neg = -v;
     emit(c, &neg, 8);
@@ -122,23 +147,23 @@ static void build(struct code *c, uint64_t page, struct jump_search *js, const r
     emit1(c, 0x8d);
     emit1(c, 0x0c);
     emit1(c, (uint8_t)(((reg & 7) << 3) | 1));
-    emit(c, "\xe3\x0e", 2);                              /* jrcxz: to the full compare */
-    emit1(c, 0x59);                                      /* pop %rcx */
-    emit(c, "\x48\x8d\xa4\x24\x80\x00\x00\x00", 8);      /* lea 128(%rsp),%rsp */
+    emit(c, "\xe3\x0c", 2);                              /* jrcxz: to the full compare */
+    riprel(c, page, "\x48\x8b\x0d", 3, data + S_RCX);   /* mov S_RCX,%rcx */
     emit1(c, 0xe9);                                      /* jmp to the moved instruction */
     size_t fast_to_moved = c->n;
     emit32(c, 0);
-    emit1(c, 0x59);                                      /* pop %rcx */
-    emit(c, "\x48\x8d\xa4\x24\x80\x00\x00\x00", 8);      /* lea 128(%rsp),%rsp */
-    emit(c, "\x48\x8d\x64\x24\x80", 5);                  /* lea -128(%rsp),%rsp: the red zone */
-    emit(c, "\x9c\x50\x53", 3);                          /* pushfq; push %rax; push %rbx */
+    riprel(c, page, "\x48\x8b\x0d", 3, data + S_RCX);   /* mov S_RCX,%rcx */
+    riprel(c, page, "\x48\x89\x05", 3, data + S_RAX);   /* mov %rax,S_RAX */
+    emit(c, "\x9f\x0f\x90\xc0", 4);                      /* lahf; seto %al */
+    riprel(c, page, "\x66\x89\x05", 3, data + S_FLAGS); /* mov %ax,S_FLAGS */
+    riprel(c, page, "\x48\x89\x1d", 3, data + S_RBX);   /* mov %rbx,S_RBX */
     movabs_rax(c, w->rax);
-    emit(c, "\x48\x39\x44\x24\x08", 5);                  /* cmp %rax,8(%rsp) */
+    riprel(c, page, "\x48\x39\x05", 3, data + S_RAX);   /* cmp %rax,S_RAX */
     misses[nm++] = jne_later(c);
     movabs_rax(c, w->rbx);
-    emit(c, "\x48\x39\x04\x24", 4);                      /* cmp %rax,(%rsp) */
+    riprel(c, page, "\x48\x39\x05", 3, data + S_RBX);   /* cmp %rax,S_RBX */
     misses[nm++] = jne_later(c);
-    movabs_rax(c, w->rsp - RED_ZONE - 24);
+    movabs_rax(c, w->rsp);
     cmp_rax_with(c, 4);
     misses[nm++] = jne_later(c);
     const struct {
@@ -158,46 +183,46 @@ static void build(struct code *c, uint64_t page, struct jump_search *js, const r
         cmp_rax_with(c, others[i].reg);
         misses[nm++] = jne_later(c);
     }
-    emit(c, "\x48\x8b\x44\x24\x10", 5);                  /* mov 16(%rsp),%rax: the flags */
-    emit(c, "\x48\x25", 2);                              /* and $ARITH_FLAGS,%rax */
-    emit32(c, ARITH_FLAGS);
-    emit(c, "\x48\x3d", 2);                              /* cmp $flags,%rax */
-    emit32(c, (uint32_t)(w->eflags & ARITH_FLAGS));
+    /* The flags as lahf and seto keep them: SF ZF AF PF CF (and bit 1)
+     * above OF.  (DF is not compared here: the tracer's check at the trap
+     * compares every flag, and the search goes on if they differ.) */
+    riprel(c, page, "\x0f\xb7\x05", 3, data + S_FLAGS); /* movzwl S_FLAGS,%eax */
+    emit1(c, 0x3d);                                      /* cmp $flags,%eax */
+    emit32(c, (uint32_t)(((w->eflags & 0xd5) | 2) << 8 | (w->eflags >> 11 & 1)));
     misses[nm++] = jne_later(c);
     for (uint32_t i = 0; i < n; i++) {
         uint64_t a = words[i].addr, off = a - EV_WORD_FP;
         if (EV_WORD_IS_FP(a) && off < 160) {
-            /* x87 (and the rest of the FXSAVE area): saved below the stack
-             * (16-byte aligned, beyond everything pushed), read from there:
-             * lea -1024(%rsp),%rax; and $-16,%rax; fxsave64 (%rax);
-             * mov off(%rax),%rax */
-            emit(c, "\x48\x8d\x84\x24\x00\xfc\xff\xff", 8);
-            emit(c, "\x48\x83\xe0\xf0", 4);
-            emit(c, "\x48\x0f\xae\x00", 4);
-            emit(c, "\x48\x8b\x80", 3);
-            emit32(c, (uint32_t)off);
+            /* x87 (and the rest of the FXSAVE area): fxsave64 S_FXSAVE,
+             * then mov S_FXSAVE+off,%rax */
+            riprel(c, page, "\x48\x0f\xae\x05", 4, data + S_FXSAVE);
+            riprel(c, page, "\x48\x8b\x05", 3, data + S_FXSAVE + off);
         } else if (EV_WORD_IS_FP(a)) {
-            /* movdqu %xmmN,-16(%rsp) (below everything pushed), then the
-             * half wanted: mov -16(%rsp) or -8(%rsp),%rax */
+            /* movdqu %xmmN,S_XMM, then the half wanted: mov S_XMM(+8),%rax */
             unsigned x = (unsigned)((off - 160) / 16), high = off / 8 % 2;
-            emit1(c, 0xf3);
+            uint8_t op[5] = {0xf3, 0x44, 0x0f, 0x7f, (uint8_t)(0x05 | (x & 7) << 3)};
             if (x >= 8)
-                emit1(c, 0x44);
-            emit(c, "\x0f\x7f", 2);
-            emit1(c, (uint8_t)(0x44 | (x & 7) << 3));
-            emit(c, "\x24\xf0", 2);
-            emit(c, "\x48\x8b\x44\x24", 4);
-            emit1(c, (uint8_t)(high ? 0xf8 : 0xf0));
+                riprel(c, page, op, 5, data + S_XMM);
+            else
+                riprel(c, page, (uint8_t[]){op[0], op[2], op[3], op[4]}, 4, data + S_XMM);
+            riprel(c, page, "\x48\x8b\x05", 3, data + S_XMM + 8 * high);
         } else {
-            movabs_rax(c, a);
+            movabs_rax(c, EV_WORD_ADDR(a));
             emit(c, "\x48\x8b\x00", 3);                  /* mov (%rax),%rax */
+            if (EV_WORD_MASK(a) != ~0ull) {
+                uint64_t mask = EV_WORD_MASK(a);
+                emit(c, "\x48\xbb", 2);                  /* movabs $mask,%rbx */
+                emit(c, &mask, 8);
+                emit(c, "\x48\x21\xd8", 3);              /* and %rbx,%rax */
+            }
         }
+        uint64_t want_value = words[i].value & EV_WORD_MASK(a);
         emit(c, "\x48\xbb", 2);                          /* movabs $value,%rbx */
-        emit(c, &words[i].value, 8);
+        emit(c, &want_value, 8);
         emit(c, "\x48\x39\xd8", 3);                      /* cmp %rbx,%rax */
         misses[nm++] = jne_later(c);
     }
-    restore(c);
+    restore(c, page, data);
     emit1(c, 0xcc);
     *hit = c->n;
     emit1(c, 0xe9);                                      /* jmp cont */
@@ -206,7 +231,7 @@ static void build(struct code *c, uint64_t page, struct jump_search *js, const r
     size_t miss = c->n;
     for (int i = 0; i < nm; i++)
         link_to(c, misses[i], miss);
-    restore(c);
+    restore(c, page, data);
     link_to(c, to_cont, c->n);
     /* The moved instructions, each rip-relative displacement made to point
      * where it pointed from the instruction's own place, each jump in its
@@ -339,9 +364,10 @@ static uint64_t trampoline_at(pid_t tid, uint64_t site, unsigned cc)
                 int32_t rel = (int32_t)((uint32_t)b3 << 24 | (uint32_t)b2 << 16 | (uint32_t)b1 << 8 | b0);
                 uint64_t entry = site + 5 + (int64_t)rel;
                 uint64_t page = entry & ~(PAGE - 1);
-                if (rel < -REACH || rel > REACH || page < 16 * PAGE || page > (1ull << 47) - 2 * PAGE)
+                if (rel < -REACH || rel > REACH || page < 16 * PAGE ||
+                    page > (1ull << 47) - ALL_PAGES * PAGE)
                     goto next;
-                if (spans_free(&sp, page, page + 2 * PAGE))
+                if (spans_free(&sp, page, page + ALL_PAGES * PAGE))
                     found = entry;
             next:
                 if (cc & 2)
@@ -361,7 +387,7 @@ static bool map_pages(pid_t tid, uint64_t insn, int last, int led_here, int sig,
     int other;
     if (stop_session_begin(&ss, tid, last, led_here, sig, &other) != SESSION_OK)
         return false;
-    const uint64_t args[6] = {want, 2 * PAGE, PROT_READ | PROT_EXEC,
+    const uint64_t args[6] = {want, ALL_PAGES * PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,
                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, (uint64_t)-1, 0};
     long rc = -1;
     int st = stop_session_call6(&ss, insn, SYS_mmap, args, &rc, &other);
@@ -450,12 +476,13 @@ static bool plan(pid_t tid, uint64_t rip, struct jump_search *js, uint64_t *site
     return true;
 }
 
-bool jump_search_possible(pid_t tid, uint64_t rip)
+bool jump_search_possible(pid_t tid, uint64_t rip, bool unguarded)
 {
     struct jump_search js;
     uint64_t site;
     unsigned cc;
-    return plan(tid, rip, &js, &site, &cc) && (!cc || trampoline_at(tid, site, cc));
+    return plan(tid, rip, &js, &site, &cc) && (!cc || trampoline_at(tid, site, cc)) &&
+           (!unguarded || js.m.n == 1 || !insn_jump_into(tid, rip, rip + js.len, 512));
 }
 
 /* Writes the jumps in (on) or the program's bytes back. */
@@ -554,7 +581,7 @@ bool jump_search_hit(struct jump_search *js, regs_t *now)
 
 bool jump_search_place(const struct jump_search *js, regs_t *r)
 {
-    if (!js->page || r->rip < js->page || r->rip >= js->page + 2 * PAGE)
+    if (!js->page || r->rip < js->page || r->rip >= js->page + CODE_PAGES * PAGE)
         return true;
     if (r->rip == js->entry) { /* a moved jump back to the patched instruction went there */
         r->rip = js->addr;
@@ -578,7 +605,7 @@ void jump_search_end(struct jump_search *js, int last, int led_here, int sig)
     int other;
     long rc;
     if (stop_session_begin(&ss, js->tid, last, led_here, sig, &other) == SESSION_OK) {
-        stop_session_call(&ss, js->insn, SYS_munmap, js->page, 2 * PAGE, 0, &rc, &other);
+        stop_session_call(&ss, js->insn, SYS_munmap, js->page, ALL_PAGES * PAGE, 0, &rc, &other);
         stop_session_end(&ss, &other);
     }
     js->page = 0;

@@ -36,7 +36,7 @@ struct jump_search {
     uint8_t hop_patch[6];
     uint64_t guard_lo, guard_hi; /* int3s where the program has code */
     bool patched;      /* the jumps are in the code */
-    uint64_t page;     /* the trampoline's two pages */
+    uint64_t page;     /* the trampoline's pages: code, then its scratch data */
     uint64_t entry;    /* where in them it starts */
     uint64_t hit;      /* rip after the trampoline's int3 */
     uint64_t moved;    /* the moved instructions in the trampoline */
@@ -46,8 +46,11 @@ struct jump_search {
     int filter_reg;    /* compared first, without touching the flags */
 };
 
-/* Whether the instruction at rip in tid can be patched so. */
-bool jump_search_possible(pid_t tid, uint64_t rip);
+/* Whether the instruction at rip in tid can be patched so; unguarded:
+ * and no direct jump nearby goes into the instructions moved with it
+ * (where the program would run into the guards: a single-step each
+ * time, slow when it is often). */
+bool jump_search_possible(pid_t tid, uint64_t rip, bool unguarded);
 /* Patches the instruction at want->rip in tid (stopped; last/led_here as
  * tracee_stop_of gives them, sig the signal it is to be resumed with), to
  * trap when the registers (general ones and arithmetic flags) are want's

@@ -16,7 +16,7 @@ static int fp_index(uint64_t addr)
 bool position_word_read(pid_t tid, uint64_t addr, uint64_t *v)
 {
     if (!EV_WORD_IS_FP(addr))
-        return tracee_read(tid, addr, v, sizeof *v) == sizeof *v;
+        return tracee_read(tid, EV_WORD_ADDR(addr), v, sizeof *v) == sizeof *v;
     uint64_t fp[FP_WORDS];
     int i = fp_index(addr);
     if (i < 0 || !fp_words_get(tid, fp))
@@ -36,10 +36,10 @@ bool position_words_match(pid_t tid, const struct ev_word *words, uint32_t n)
             if (k < 0 || (!have_fp && !(have_fp = fp_words_get(tid, fp))))
                 return false;
             v = fp[k];
-        } else if (tracee_read(tid, a, &v, sizeof v) != sizeof v) {
+        } else if (tracee_read(tid, EV_WORD_ADDR(a), &v, sizeof v) != sizeof v) {
             return false;
         }
-        if (v != words[i].value)
+        if ((v & EV_WORD_MASK(a)) != (words[i].value & EV_WORD_MASK(a)))
             return false;
     }
     return true;
