@@ -476,6 +476,56 @@ static int run_far(struct rtask *t, int *fd, uint64_t rip, const regs_t *want, u
                 : run_to_next(t, *fd, rip, hits, regs, status);
 }
 
+/* The order in which the n words at cand are taken for an anchor: off
+ * the stack first (registers, globals, the heap), then the stack's from
+ * the outermost frame in.  An outer loop's state tells its rounds apart,
+ * a recursion's slots come again on each way down (and rise by chance),
+ * and only POS_MAX_WORDS are kept.  To be freed. */
+static int *outer_first(const struct snapshot *snap, const struct ev_word *cand, int n)
+{
+    int *order = xmalloc((n + 1) * sizeof *order), no = 0;
+    for (int i = 0; i < n; i++)
+        if (!on_stack(snap, cand[i].addr))
+            order[no++] = i;
+    for (int i = n - 1; i >= 0; i--)
+        if (on_stack(snap, cand[i].addr))
+            order[no++] = i;
+    return order;
+}
+
+/* An inner loop that wrote nothing over the executions looked at, snap
+ * taken at the first: one more moment OUTER_RUN_NS later, at an
+ * execution of rip with any registers (*m), and the words that changed
+ * since (the outer loop's state), unless another task finished a syscall
+ * meanwhile.  1 with words, 2 without (t there all the same), 0 when t
+ * is elsewhere, -1 another stop (*status). */
+static int outer_look(struct rtask *t, int *fd, uint64_t rip, struct snapshot *snap, int *hits,
+                      regs_t *m, int *status)
+{
+    bool busy = other_task_reports();
+    int rc = run_far(t, fd, rip, NULL, OUTER_RUN_NS, hits, m, status);
+    if (rc != 1)
+        return rc < 0 ? -1 : 0;
+    t->anchor_nwords = 0;
+    if (busy || other_task_reports())
+        return 2;
+    struct ev_word *cand = xmalloc(MAX_FAR_CANDIDATES * sizeof *cand);
+    int n = snapshot_diff(t->tid, snap, cand, MAX_FAR_CANDIDATES), *order = outer_first(snap, cand, n);
+    uint32_t nw = 0;
+    for (int k = 0; k < n && nw < POS_MAX_WORDS; k++) {
+        const struct ev_word *w = &cand[order[k]];
+        uint64_t first;
+        if (!snapshot_value(snap, w->addr, &first))
+            first = w->value;
+        if (usable(snap, w->addr, m->rsp))
+            t->anchor_words[nw++] = anchor_word(w->addr, first, w->value, w->value);
+    }
+    t->anchor_nwords = nw;
+    free(order);
+    free(cand);
+    return nw ? 1 : 2;
+}
+
 /* The far look (see the top): t stands at an execution of rip, *fd its
  * breakpoint.  Takes the words that went one way over three moments
  * run_ns apart at executions of rip with want's registers (want NULL:
@@ -503,17 +553,7 @@ static int far_look(struct rtask *t, int *fd, uint64_t rip, const regs_t *want, 
      * the near look takes them: unless another task finished a syscall
      * meanwhile, whose output replay writes only later. */
     busy = busy || other_task_reports();
-    /* Words off the stack first (registers, globals, the heap), then the
-     * stack's from the outermost frame in: an outer loop's state tells
-     * its rounds apart, a recursion's slots come again on each way down
-     * (and rise by chance), and only POS_MAX_WORDS are kept. */
-    int *order = xmalloc((n + 1) * sizeof *order), no = 0;
-    for (int i = 0; i < n; i++)
-        if (!on_stack(&snap, cand[i].addr))
-            order[no++] = i;
-    for (int i = n - 1; i >= 0; i--)
-        if (on_stack(&snap, cand[i].addr))
-            order[no++] = i;
+    int *order = outer_first(&snap, cand, n), no = n;
     uint32_t nw = 0;
     for (int pass = 0; pass < 2 - busy && !nw; pass++)
         for (int k = 0; k < no && nw < POS_MAX_WORDS; k++) {
@@ -530,8 +570,9 @@ static int far_look(struct rtask *t, int *fd, uint64_t rip, const regs_t *want, 
     t->anchor_nwords = nw;
     result = nw ? 1 : 2;
 out:
-    debug("far look at 0x%llx (%s registers): %d, %d candidates", (unsigned long long)rip,
-          want ? "the same" : "any", rc, result);
+    debug("far look at 0x%llx (%s registers): %s", (unsigned long long)rip,
+          want ? "the same" : "any",
+          result == 1 ? "words" : result == 2 ? "no words" : rc < 0 ? "another stop" : "not met");
     *pages += snap.pages;
     free(snap.runs);
     free(snap.bytes);
@@ -728,13 +769,25 @@ not_again:
             t->anchor_regs = now;
             t->anchor_base = hwbp_read(t->anchor_fd);
             how = ANCHOR_MOVED;
-        } else if (t->clock_fd >= 0) {
+        } else if (t->clock_fd >= 0 && miss_snap.bytes) {
             /* An inner loop that writes nothing (strlen's, called again
-             * and again by a loop whose state is in memory): moments a
-             * little apart, likely in other rounds of the outer loop. */
-            how = far_anchor(t, &fd, at.rip, NULL, true, OUTER_RUN_NS, &hits, status,
-                             &snap.pages, &rc);
-            far_used = how == ANCHOR_MOVED;
+             * and again by a loop whose state is in memory): a moment a
+             * little later, likely in another round of the outer loop. */
+            hwbp_close(t->anchor_fd);
+            t->anchored = false;
+            regs_t m;
+            int got = outer_look(t, &fd, at.rip, &miss_snap, &hits, &m, status);
+            if (got > 0 && (t->anchor_fd = hwbp_open(t->tid, m.rip, 0)) >= 0) {
+                t->anchored = true;
+                t->anchor_regs = m;
+                t->anchor_base = 0;
+                how = ANCHOR_MOVED;
+                far_used = true;
+            } else {
+                t->anchor_nwords = 0;
+                rc = got < 0 ? -1 : 0;
+                how = ANCHOR_LEFT;
+            }
         }
     } else if (rc == REPEAT_UNKNOWN && t->clock_fd >= 0) {
         /* Registers that do not come again soon may have come before,
