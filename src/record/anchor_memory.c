@@ -554,8 +554,10 @@ static int far_look(struct rtask *t, int *fd, uint64_t rip, const regs_t *want, 
      * meanwhile, whose output replay writes only later. */
     busy = busy || other_task_reports();
     int *order = outer_first(&snap, cand, n), no = n;
+    /* The words that went one way first; then, filling up, those that
+     * changed again: more words only rule out more wrong moments. */
     uint32_t nw = 0;
-    for (int pass = 0; pass < 2 - busy && !nw; pass++)
+    for (int pass = 0; pass < 2 - busy; pass++)
         for (int k = 0; k < no && nw < POS_MAX_WORDS; k++) {
             int i = order[k];
             uint64_t first;
@@ -563,7 +565,8 @@ static int far_look(struct rtask *t, int *fd, uint64_t rip, const regs_t *want, 
                 first = cand[i].value;
             if (!usable(&snap, cand[i].addr, m->rsp))
                 continue;
-            if (pass ? now[i] != cand[i].value : one_way(first, cand[i].value, now[i]))
+            bool ow = one_way(first, cand[i].value, now[i]);
+            if (pass ? !ow && now[i] != cand[i].value : ow)
                 t->anchor_words[nw++] = anchor_word(cand[i].addr, first, cand[i].value, now[i]);
         }
     free(order);
@@ -665,7 +668,7 @@ static void look_end(struct rtask *t, int fd, uint64_t mask, struct snapshot *sn
     free(snap->bytes);
 }
 
-int anchor_fingerprint(struct rtask *t, int held_sig, int *status)
+int anchor_fingerprint(struct rtask *t, int held_sig, bool thorough, int *status)
 {
     long long start = debug_enabled ? now_us() : 0;
     regs_t at = t->anchor_regs;
@@ -765,7 +768,15 @@ not_again:
         }
         t->anchor_nwords = nw;
         rc = 0;
-        if (nw) {
+        if (thorough && t->clock_fd >= 0) {
+            /* The inner loop's words do not tell the outer rounds apart
+             * when the outer state is in memory the inner loop does not
+             * write (a third loop around, at -O0): for a signal, which
+             * comes seldom, the far look's moments 1 ms apart. */
+            how = far_anchor(t, &fd, at.rip, NULL, true, FAR_RUN_NS, &hits, status, &snap.pages,
+                             &rc);
+            far_used = how == ANCHOR_MOVED;
+        } else if (nw) {
             t->anchor_regs = now;
             t->anchor_base = hwbp_read(t->anchor_fd);
             how = ANCHOR_MOVED;

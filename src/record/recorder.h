@@ -147,10 +147,11 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status);
  * time limit (t stopped elsewhere, by its clock: the anchor is of no use);
  * ANCHOR_LEFT: it came again, then not within the limit, or the far look
  * found no words (t stopped elsewhere; the far look drops the anchor:
- * t->anchored is false then). */
+ * t->anchored is false then).  thorough: for a signal (rare, so worth
+ * milliseconds more): an inner loop's anchor also gets the far look. */
 enum { ANCHOR_NOT_TRIED, ANCHOR_AT_PEEK, ANCHOR_MOVED, ANCHOR_OTHER_STOP, ANCHOR_NOT_MET,
        ANCHOR_LEFT };
-int anchor_fingerprint(struct rtask *t, int held_sig, int *status);
+int anchor_fingerprint(struct rtask *t, int held_sig, bool thorough, int *status);
 /* Whether t, stopped at *now in user code, spins without changing
  * anything: the next two executions of its instruction have exactly its
  * registers, with the same writable memory at both.  Every round of such

@@ -424,7 +424,7 @@ static int preempt(struct recorder *r, struct rtask *t, regs_t *now, int *status
         if (t->clock_fd < 0)
             t->clock_fd = clock_open(t->tid, peek_delay(), SIGSTOP);
         if (anchor_open(t, now)) {
-            int how = anchor_fingerprint(t, 0, status);
+            int how = anchor_fingerprint(t, 0, false, status);
             if (how == ANCHOR_OTHER_STOP)
                 return STOPPED_ELSEWHERE;
             if (how == ANCHOR_NOT_MET || how == ANCHOR_LEFT) {
@@ -560,7 +560,7 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
      * anchored where it comes instead (user_run_hold). */
     if (r->timers_used && t->in_user && !t->anchored && moved && hwbp_works()) {
         if (anchor_open(t, &now)) {
-            int how = hot_counted(t) ? ANCHOR_NOT_TRIED : anchor_fingerprint(t, 0, status);
+            int how = hot_counted(t) ? ANCHOR_NOT_TRIED : anchor_fingerprint(t, 0, false, status);
             if (how == ANCHOR_OTHER_STOP)
                 return STOPPED_ELSEWHERE;
             if (how == ANCHOR_NOT_MET && t->repeeks++ < MAX_REPEEKS && t->clock_fd >= 0) {
@@ -694,7 +694,7 @@ int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
             }
         }
         if (anchor_open(t, &regs))
-            how = anchor_fingerprint(t, sig, status);
+            how = anchor_fingerprint(t, sig, true, status);
         /* The thread went on to other code, where its clock stopped it:
          * a stretch found by registers alone could be found too early
          * (registers that repeat, in an interpreter).  The signal still
