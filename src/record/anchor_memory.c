@@ -690,7 +690,10 @@ int anchor_fingerprint(struct rtask *t, int held_sig, bool thorough, int *status
     struct ev_word cand[MAX_CANDIDATES];
     uint64_t now[MAX_CANDIDATES];
     regs_t m1, m2, m3;
-    if ((rc = run_to_repeat(t, fd, &at, &hits, &m1, &held_sig, status, &miss_snap)) != 1)
+    /* miss_snap serves the inner loop's words, which a thorough look
+     * does without (it looks further). */
+    if ((rc = run_to_repeat(t, fd, &at, &hits, &m1, &held_sig, status,
+                            thorough ? NULL : &miss_snap)) != 1)
         goto not_again;
     bool busy = other_task_reports();
     if (!snapshot_take(t->tid, at.rsp, &snap))
@@ -754,6 +757,19 @@ not_again:
         /* A loop inside another, whose state is in memory (at -O0, all
          * of it): the inner counter's registers come again at each round
          * of the outer loop.  The words its rounds changed tell. */
+        rc = 0;
+        if (thorough) {
+            /* The inner loop's words do not tell the outer rounds apart
+             * when the outer state is in memory the inner loop does not
+             * write (a third loop around, at -O0): for a signal, which
+             * comes seldom, the far look's moments 1 ms apart. */
+            if (t->clock_fd >= 0) {
+                how = far_anchor(t, &fd, at.rip, NULL, true, FAR_RUN_NS, &hits, status,
+                                 &snap.pages, &rc);
+                far_used = how == ANCHOR_MOVED;
+            }
+            goto out;
+        }
         regs_t now;
         regs_get(t->tid, &now);
         int n = miss_snap.bytes ? snapshot_diff(t->tid, &miss_snap, cand, MAX_CANDIDATES) : 0;
@@ -767,16 +783,7 @@ not_again:
                                                     cand[i].value);
         }
         t->anchor_nwords = nw;
-        rc = 0;
-        if (thorough && t->clock_fd >= 0) {
-            /* The inner loop's words do not tell the outer rounds apart
-             * when the outer state is in memory the inner loop does not
-             * write (a third loop around, at -O0): for a signal, which
-             * comes seldom, the far look's moments 1 ms apart. */
-            how = far_anchor(t, &fd, at.rip, NULL, true, FAR_RUN_NS, &hits, status, &snap.pages,
-                             &rc);
-            far_used = how == ANCHOR_MOVED;
-        } else if (nw) {
+        if (nw) {
             t->anchor_regs = now;
             t->anchor_base = hwbp_read(t->anchor_fd);
             how = ANCHOR_MOVED;

@@ -540,11 +540,13 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
         return STOPPED_RESUME;
     }
     t->peek_regs = now;
-    if (!fp_words_get(t->tid, t->peek_fp))
-        memset(t->peek_fp, 0xff, sizeof t->peek_fp); /* never the same */
     t->peeked = true;
-    if (has_company(r, t))
+    if (has_company(r, t)) {
+        /* The spin check compares them (only it). */
+        if (!fp_words_get(t->tid, t->peek_fp))
+            memset(t->peek_fp, 0xff, sizeof t->peek_fp); /* never the same */
         arm_timer(r, t, SPIN_CHECK_NS, PHASE_SPIN);
+    }
     bool moved = !regs_match(&now, &t->resume_regs, why, sizeof why);
     if (!moved && r->timers_used && t->in_user && !t->anchored && t->clock_fd >= 0 &&
         t->repeeks++ < MAX_REPEEKS) {
