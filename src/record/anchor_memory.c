@@ -57,6 +57,8 @@
 #define MAX_SNAP_PAGES 8192ul       /* memory compared: 32 MiB */
 #define MAX_CANDIDATES 512          /* words that changed from moment 1 to 2 */
 #define FAR_RUN_NS 1000000ull       /* of the thread's CPU time between far moments */
+#define FAR_MOMENTS 4               /* three stretches */
+#define FAR_COUNTS_FIRST 5          /* of the POS_MAX_WORDS, at most, before the others */
 #define OUTER_RUN_NS 100000ull      /* ... for an inner loop's outer one */
 #define MAX_FAR_CANDIDATES 4096
 #define REPEAT_UNKNOWN 3            /* run_to_repeat: the registers did not come again */
@@ -100,23 +102,28 @@ static bool usable(const struct snapshot *s, uint64_t addr, uint64_t rsp)
     return EV_WORD_IS_FP(addr) || !dead_stack(s, addr, rsp);
 }
 
-/* An anchor word at addr whose values over the look were a, b and c
- * (its value at the anchor): only the halves that changed are compared
- * when one did not (docs/trace-format.md).  A half that kept its value
- * may be stale stack: an `int` written into an 8-byte slot, the rest
+/* An anchor word at addr whose low (lo) or high (hi) half changed over
+ * the look, c its value at the anchor: only the halves that changed are
+ * compared when one did not (docs/trace-format.md).  A half that kept its
+ * value may be stale stack: an `int` written into an 8-byte slot, the rest
  * left from an earlier call or a signal frame (whose saved trap number
  * differs in replay). */
-static struct ev_word anchor_word(uint64_t addr, uint64_t a, uint64_t b, uint64_t c)
+static struct ev_word word_halves(uint64_t addr, bool lo, bool hi, uint64_t c)
 {
     if (EV_WORD_IS_FP(addr))
         return (struct ev_word){addr, c};
-    bool lo = (uint32_t)a != (uint32_t)b || (uint32_t)b != (uint32_t)c;
-    bool hi = a >> 32 != b >> 32 || b >> 32 != c >> 32;
     if (lo && !hi)
         return (struct ev_word){addr | EV_WORD_LOW, c & 0xffffffffull};
     if (hi && !lo)
         return (struct ev_word){addr | EV_WORD_HIGH, c & 0xffffffff00000000ull};
     return (struct ev_word){addr, c};
+}
+
+/* The same for a word whose values over the look were a, b and c. */
+static struct ev_word anchor_word(uint64_t addr, uint64_t a, uint64_t b, uint64_t c)
+{
+    return word_halves(addr, (uint32_t)a != (uint32_t)b || (uint32_t)b != (uint32_t)c,
+                       a >> 32 != b >> 32 || b >> 32 != c >> 32, c);
 }
 
 struct region {
@@ -311,13 +318,6 @@ static bool snapshot_value(const struct snapshot *s, uint64_t addr, uint64_t *v)
             return true;
         }
     return false;
-}
-
-/* A word whose values at three moments went one way: a count (of rounds,
- * of allocations), which had none of its later values before. */
-static bool one_way(uint64_t a, uint64_t b, uint64_t c)
-{
-    return (a < b && b < c) || (a > b && b > c);
 }
 
 /* Whether the word at cand (its values at moments 2 and 3 in cand and
@@ -526,52 +526,157 @@ static int outer_look(struct rtask *t, int *fd, uint64_t rip, struct snapshot *s
     return nw ? 1 : 2;
 }
 
+/* What the far look saw at one of its moments after the first: the words
+ * that differed from the first moment, by address. */
+struct moment {
+    struct ev_word *w;
+    int n;
+};
+
+static int by_addr(const void *a, const void *b)
+{
+    const struct ev_word *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* The word at addr at moment m (NULL: the first, the snapshot's). */
+static uint64_t value_at(const struct snapshot *s, const struct moment *m, uint64_t addr)
+{
+    struct ev_word key = {addr, 0}, *w;
+    uint64_t v = 0;
+    if (m && (w = bsearch(&key, m->w, m->n, sizeof *w, by_addr)))
+        return w->value;
+    snapshot_value(s, addr, &v);
+    return v;
+}
+
+/* How a word's values over the far look's moments went: whether they
+ * never went back (none rose after one fell, or the other way), and in
+ * how many of the stretches they changed. */
+static bool monotone(const uint64_t *v, int k, int *changes)
+{
+    bool up = false, down = false;
+    *changes = 0;
+    for (int i = 1; i < k; i++) {
+        up |= v[i] > v[i - 1];
+        down |= v[i] < v[i - 1];
+        *changes += v[i] != v[i - 1];
+    }
+    return !(up && down);
+}
+
+/* anchor_word over all k values of a word, v[k - 1] its value at the anchor. */
+static struct ev_word anchor_word_over(uint64_t addr, const uint64_t *v, int k)
+{
+    uint64_t changed = 0;
+    for (int i = 1; i < k; i++)
+        changed |= v[i] ^ v[i - 1];
+    return word_halves(addr, (uint32_t)changed, changed >> 32, v[k - 1]);
+}
+
+/* The far look's words (at most POS_MAX_WORDS into out, their values at
+ * the last moment), from those that changed over its moments (the first
+ * in snap, the others in later), in this order:
+ *  1. those that went one way and changed twice or more (counts of
+ *     rounds, of calls), but not all 8 (a row of an array the loop
+ *     fills may count too);
+ *  2. those that changed over the last stretch, the most often changed
+ *     first: the loop's position, scratch that alternates; all of them
+ *     when nothing counts (a pseudo-random state in memory);
+ *  3. those that changed once, the latest first: a round of an outer loop
+ *     that takes about as long as the look (a count of matrix products,
+ *     at -O0), or a row of the result it fills, each new since then;
+ *  4. the other counts.
+ * Off the stack first, then the stack's from the outermost frame in, in
+ * each.  More words only rule out more wrong moments.  Classes 2 and 3
+ * only unless busy: another task finished a syscall meanwhile, and
+ * replay writes what it wrote only later. */
+static uint32_t far_words(const struct snapshot *snap, const struct moment *later, uint64_t rsp,
+                          bool busy, struct ev_word *out)
+{
+    enum { K = FAR_MOMENTS };
+    int n = 0;
+    for (int j = 0; j < K - 1; j++)
+        n += later[j].n;
+    struct ev_word *cand = xmalloc((n + 1) * sizeof *cand);
+    n = 0;
+    for (int j = 0; j < K - 1; j++)
+        for (int i = 0; i < later[j].n; i++)
+            cand[n++] = later[j].w[i];
+    qsort(cand, n, sizeof *cand, by_addr);
+    int u = 0;
+    for (int i = 0; i < n; i++)
+        if (!u || cand[i].addr != cand[u - 1].addr)
+            cand[u++] = cand[i];
+    n = u;
+
+    uint64_t (*vals)[K] = xmalloc((n + 1) * sizeof *vals);
+    int *changes = xmalloc((n + 1) * sizeof *changes), *last = xmalloc((n + 1) * sizeof *last);
+    bool *mono = xmalloc(n + 1), *taken = xcalloc(n + 1, 1);
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < K; j++)
+            vals[i][j] = value_at(snap, j ? &later[j - 1] : NULL, cand[i].addr);
+        mono[i] = monotone(vals[i], K, &changes[i]);
+        last[i] = 0;
+        for (int j = 1; j < K; j++)
+            if (vals[i][j] != vals[i][j - 1])
+                last[i] = j;
+    }
+    int *order = outer_first(snap, cand, n);
+    uint32_t nw = 0;
+    for (int cls = 1; cls <= 4; cls++)
+        /* rank: the number of changes (classes 1, 2) or the stretch of the
+         * change (3), the highest first. */
+        for (int rank = K - 1; rank >= 0; rank--)
+            for (int o = 0; o < n && nw < POS_MAX_WORDS; o++) {
+                int i = order[o];
+                bool counts = mono[i] && changes[i] >= 2, want;
+                switch (cls) {
+                case 1: want = counts && changes[i] == rank && nw < FAR_COUNTS_FIRST; break;
+                case 2: want = !busy && !counts && changes[i] == rank && last[i] == K - 1; break;
+                case 3: want = !busy && mono[i] && changes[i] == 1 && last[i] == rank; break;
+                default: want = counts && rank == 0; break;
+                }
+                if (!want || taken[i] || !usable(snap, cand[i].addr, rsp))
+                    continue;
+                taken[i] = true;
+                out[nw++] = anchor_word_over(cand[i].addr, vals[i], K);
+            }
+    free(order);
+    free(cand);
+    free(vals);
+    free(changes);
+    free(last);
+    free(mono);
+    free(taken);
+    return nw;
+}
+
 /* The far look (see the top): t stands at an execution of rip, *fd its
- * breakpoint.  Takes the words that went one way over three moments
- * run_ns apart at executions of rip with want's registers (want NULL:
- * any), with their values at the last, where t then stands (*m: its
- * registers): 1.  2 when t stands there but no word changed, 0 when t is
- * elsewhere; -1 another stop (*status). */
+ * breakpoint.  FAR_MOMENTS moments run_ns apart at executions of rip
+ * with want's registers (want NULL: any); the words that changed, in the
+ * order far_words gives, with their values at the last moment, where t
+ * then stands (*m: its registers): 1.  2 when t stands there but no word
+ * changed, 0 when t is elsewhere; -1 another stop (*status). */
 static int far_look(struct rtask *t, int *fd, uint64_t rip, const regs_t *want, uint64_t run_ns,
                     int *hits, regs_t *m, int *status, size_t *pages)
 {
     struct snapshot snap = {0};
-    struct ev_word *cand = xmalloc(MAX_FAR_CANDIDATES * sizeof *cand);
-    uint64_t *now = xmalloc(MAX_FAR_CANDIDATES * sizeof *now);
-    int rc = run_far(t, fd, rip, want, run_ns, hits, m, status), n, result = 0;
+    struct moment later[FAR_MOMENTS - 1] = {{0}};
+    int rc = run_far(t, fd, rip, want, run_ns, hits, m, status), result = 0;
     bool busy = other_task_reports();
-    if (rc != 1 || !snapshot_take(t->tid, m->rsp, &snap) ||
-        (rc = run_far(t, fd, rip, want, run_ns, hits, m, status)) != 1)
+    if (rc != 1 || !snapshot_take(t->tid, m->rsp, &snap))
         goto out;
-    n = snapshot_diff(t->tid, &snap, cand, MAX_FAR_CANDIDATES);
-    if ((rc = run_far(t, fd, rip, want, run_ns, hits, m, status)) != 1)
-        goto out;
-    for (int i = 0; i < n; i++)
-        if (!position_word_read(t->tid, cand[i].addr, &now[i]))
-            now[i] = cand[i].value;
-    /* Else (a pseudo-random state in memory) those that changed again, as
-     * the near look takes them: unless another task finished a syscall
-     * meanwhile, whose output replay writes only later. */
+    for (int j = 0; j < FAR_MOMENTS - 1; j++) {
+        if ((rc = run_far(t, fd, rip, want, run_ns, hits, m, status)) != 1)
+            goto out;
+        later[j].w = xmalloc(MAX_FAR_CANDIDATES * sizeof *later[j].w);
+        later[j].n = snapshot_diff(t->tid, &snap, later[j].w, MAX_FAR_CANDIDATES);
+        qsort(later[j].w, later[j].n, sizeof *later[j].w, by_addr);
+    }
     busy = busy || other_task_reports();
-    int *order = outer_first(&snap, cand, n), no = n;
-    /* The words that went one way first; then, filling up, those that
-     * changed again: more words only rule out more wrong moments. */
-    uint32_t nw = 0;
-    for (int pass = 0; pass < 2 - busy; pass++)
-        for (int k = 0; k < no && nw < POS_MAX_WORDS; k++) {
-            int i = order[k];
-            uint64_t first;
-            if (!snapshot_value(&snap, cand[i].addr, &first))
-                first = cand[i].value;
-            if (!usable(&snap, cand[i].addr, m->rsp))
-                continue;
-            bool ow = one_way(first, cand[i].value, now[i]);
-            if (pass ? !ow && now[i] != cand[i].value : ow)
-                t->anchor_words[nw++] = anchor_word(cand[i].addr, first, cand[i].value, now[i]);
-        }
-    free(order);
-    t->anchor_nwords = nw;
-    result = nw ? 1 : 2;
+    t->anchor_nwords = far_words(&snap, later, m->rsp, busy, t->anchor_words);
+    result = t->anchor_nwords ? 1 : 2;
 out:
     debug("far look at 0x%llx (%s registers): %s", (unsigned long long)rip,
           want ? "the same" : "any",
@@ -579,8 +684,8 @@ out:
     *pages += snap.pages;
     free(snap.runs);
     free(snap.bytes);
-    free(cand);
-    free(now);
+    for (int j = 0; j < FAR_MOMENTS - 1; j++)
+        free(later[j].w);
     return rc < 0 ? -1 : result;
 }
 
