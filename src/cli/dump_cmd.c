@@ -124,6 +124,8 @@ static void dump_event(const struct event *ev, uint64_t *args)
         printf(" %s si_code=%d %s eflags=0x%llx ip=0x%llx", strsignal(ev->u.sig.signo), ev->u.sig.info.si_code,
                ev->u.sig.flags & SIGF_SYNC ? "synchronous" : "delivered", (unsigned long long)ev->u.sig.regs.eflags,
                (unsigned long long)ev->u.sig.regs.rip);
+        if (ev->u.sig.flags & SIGF_UNDONE_SYSCALL)
+            printf(" before-undone-syscall");
         if (ev->u.sig.flags & SIGF_IN_CODE)
             print_position(&ev->u.sig.pos, &ev->u.sig.regs);
         break;

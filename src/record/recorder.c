@@ -384,6 +384,8 @@ static bool dodge_stop_signal(struct recorder *r, struct rtask *t)
 {
     regs_t entry, skip;
     regs_get(t->tid, &entry);
+    debug("thread %d: our SIGSTOP pending at the entry of syscall %lld: undone", t->tid,
+          (long long)entry.orig_rax);
     skip = entry;
     skip.orig_rax = -1;
     regs_set(t->tid, &skip);
@@ -403,6 +405,7 @@ static bool dodge_stop_signal(struct recorder *r, struct rtask *t)
     regs_t again = entry;
     again.rip -= 2; /* the syscall instruction */
     again.rax = entry.orig_rax;
+    again.orig_rax = -1; /* in user code, no syscall to restart */
     regs_set(t->tid, &again);
     if (s.kind == STOP_SIGNAL && s.sig == SIGSTOP) {
         t->stop_sent = 0;
@@ -410,7 +413,10 @@ static bool dodge_stop_signal(struct recorder *r, struct rtask *t)
         resume(t, RT_RUNNING);
         return true;
     }
-    handle_stop(r, t->tid, status); /* a real signal came first */
+    /* A real signal came first: delivered there, before the syscall
+     * instruction, with rcx and r11 as it left them (SIGF_UNDONE_SYSCALL). */
+    t->entry_undone = s.kind == STOP_SIGNAL; /* record_signal_stop takes it */
+    handle_stop(r, t->tid, status);
     return true;
 }
 
@@ -521,6 +527,9 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
             }
         }
         int later;
+        /* A signal of the program's right where dodge_stop_signal put the
+         * thread back: rcx and r11 as the undone syscall left them. */
+        t->entry_undone |= dodged;
         switch (record_signal_stop(r, t, s.sig, &later)) {
         case SIGNAL_HELD:
             resume(t, RT_RUNNING); /* the same run goes on */

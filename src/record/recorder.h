@@ -53,6 +53,7 @@ struct rtask {
     bool peeked;          /* a peek in this run found it at peek_regs */
     int repeeks;          /* peeks again in this run, an anchor not met again */
     bool hold_tried;      /* a signal waited in this run (user_run_hold) */
+    int holds_cut;        /* ... and another stop cut the wait short */
     bool restartable;     /* its last syscall returned ERESTART* */
     regs_t peek_regs;
     uint64_t peek_fp[FP_WORDS]; /* its floating-point registers there */
@@ -68,6 +69,7 @@ struct rtask {
     int hot_fd[4];
     bool at_dodged_entry; /* put back before its syscall instruction by
                              dodge_stop_signal, nothing run since */
+    bool entry_undone;    /* ... and a signal of the program's came there */
     bool held;            /* a stop waiting for vfork_child (held_status) */
     int held_status;
     /* Futex words the kernel writes itself (record/futex_record.c). */

@@ -59,6 +59,11 @@ int record_signal_stop(struct recorder *r, struct rtask *t, int sig, int *status
     }
     if (is_synchronous(&e.info)) {
         e.flags |= SIGF_SYNC;
+    } else if (t->entry_undone) {
+        /* No need to hold it or count: the next syscall entry since the
+         * thread's last event is this point. */
+        e.flags |= SIGF_UNDONE_SYSCALL;
+        t->entry_undone = false;
     } else {
         switch (user_run_hold(r, t, sig, status)) {
         case HOLD_RESUME: return SIGNAL_HELD;

@@ -167,6 +167,7 @@ void user_run_begin(struct recorder *r, struct rtask *t)
     t->peeked = false;
     t->repeeks = 0;
     t->hold_tried = false;
+    t->holds_cut = 0;
     if (r->timers_used)
         arm_hot_counters(t);
     if ((r->timers_used && start_clock_peek(r, t)) || !(r->timers_used || has_company(r, t)))
@@ -227,8 +228,10 @@ void user_run_peek_due(struct recorder *r)
             intent = STOP_FOR_SPIN_CHECK;
         else if (r->peek_phase != PHASE_PEEK)
             arm_timer(r, t, slice_ns(r), PHASE_SLICE); /* look again later */
-        if (intent && syscall(SYS_tgkill, t->tgid, t->tid, SIGSTOP) == 0)
+        if (intent && syscall(SYS_tgkill, t->tgid, t->tid, SIGSTOP) == 0) {
             t->stop_sent = intent;
+            debug("thread %d: SIGSTOP sent (%d)", t->tid, intent);
+        }
         return;
     }
 }
@@ -505,8 +508,10 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
         clock_stop(t->clock_fd); /* one peek a run */
         intent = STOP_FOR_PEEK;
     }
-    if (!intent)
+    if (!intent) {
+        debug("thread %d: a SIGSTOP not ours", t->tid);
         return STOPPED_FOREIGN;
+    }
     t->stop_sent = 0;
     regs_t now;
     regs_get(t->tid, &now);
@@ -641,6 +646,19 @@ static int step_to_unseen(struct rtask *t, regs_t *now, int *status)
     return PROBE_LOOP;
 }
 
+/* Another stop came while a held signal waited (our SIGSTOP for a time
+ * slice, another signal): the held one, queued again, comes back when the
+ * thread is resumed, and is held again, or it would be recorded with no
+ * anchor, found by registers alone from the resume (in an interpreter, at
+ * an earlier round).  Twice at most: each cut records a stop. */
+static int hold_cut(struct rtask *t)
+{
+    if (++t->holds_cut <= 2)
+        t->hold_tried = false;
+    debug("thread %d: a held signal's wait cut short by another stop", t->tid);
+    return HOLD_ELSEWHERE;
+}
+
 int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
 {
     regs_t regs;
@@ -684,7 +702,7 @@ int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
                 got = step_to_unseen(t, &regs, status);
             if (got == PROBE_ELSEWHERE) {
                 ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask);
-                return HOLD_ELSEWHERE;
+                return hold_cut(t);
             }
             /* No anchor on a syscall instruction: its counter would step
              * over it, running the syscall unseen.  The signal is
@@ -714,7 +732,7 @@ int user_run_hold(struct recorder *r, struct rtask *t, int sig, int *status)
     case ANCHOR_NOT_TRIED:
         /* Recorded here, or (queued again by a step) at the next resume. */
         return sig ? HOLD_NO : HOLD_RESUME;
-    case ANCHOR_OTHER_STOP: return HOLD_ELSEWHERE;
+    case ANCHOR_OTHER_STOP: return hold_cut(t);
     default: return HOLD_RESUME;
     }
 }

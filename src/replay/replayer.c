@@ -321,6 +321,24 @@ static bool waited_with_mask(struct ptask *t, uint64_t *mask)
     return ptr && tracee_read(t->tid, ptr, mask, sizeof *mask) == sizeof *mask;
 }
 
+/* SIGF_UNDONE_SYSCALL: no syscall since the thread's last event, so its
+ * next syscall entry is where the recorder undid one.  It is skipped, and
+ * the thread put back before the instruction as the recorder put it, rcx
+ * and r11 as the instruction left them. */
+static void run_to_undone_syscall(struct replayer *rp, struct ptask *t)
+{
+    struct stop s;
+    resume_and_wait(rp, t, PTRACE_SYSEMU, &s);
+    expect(rp, &s, STOP_SYSCALL_ENTRY, 0, "the syscall entry a signal came before");
+    regs_t r;
+    regs_get(t->tid, &r);
+    r.rip -= 2;
+    r.rax = r.orig_rax;
+    r.orig_rax = -1;
+    regs_set(t->tid, &r);
+    t->at_sysemu_stop = true;
+}
+
 static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_signal *e,
                           uint64_t run_cpu_ns)
 {
@@ -332,6 +350,8 @@ static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_
     if (swap && (ptrace(PTRACE_GETSIGMASK, t->tid, sizeof saved_mask, &saved_mask) < 0 ||
                  ptrace(PTRACE_SETSIGMASK, t->tid, sizeof temp_mask, &temp_mask) < 0))
         die_errno("cannot set the signal mask of thread %d", t->tid);
+    if (e->flags & SIGF_UNDONE_SYSCALL)
+        run_to_undone_syscall(rp, t);
     if (e->flags & SIGF_IN_CODE)
         reach_position(rp, t, &e->regs, &e->pos, run_cpu_ns);
     if (!(e->flags & SIGF_SYNC) && syscall(SYS_tgkill, t->tgid, t->tid, e->signo) < 0)
@@ -632,7 +652,9 @@ static void replay_event(struct replayer *rp, const struct event *ev)
         replay_complete_syscall(rp, t);
     if (t->restart_due) {
         t->restart_due = false;
-        if (ev->type != EV_SIGNAL)
+        /* A signal delivered at the exit stop restarts it itself; one
+         * that came in user code came after the kernel's own restart. */
+        if (ev->type != EV_SIGNAL || (ev->u.sig.flags & (SIGF_IN_CODE | SIGF_UNDONE_SYSCALL)))
             restart_unsignalled(t);
     }
     if (ev->type != EV_SIGNAL)

@@ -73,6 +73,10 @@ enum {
                               fields say where (docs/async-events.md) */
     SIGF_DISCARD = 1 << 2, /* the recorder's own stop signal, swallowed: it
                               interrupted a syscall, which then restarted */
+    SIGF_UNDONE_SYSCALL = 1 << 3, /* delivered before a syscall instruction
+                              the thread had run and the recorder undid
+                              (its stop signal was pending): at the
+                              thread's next syscall entry, put back */
 };
 
 /* One 8-byte word of memory and its value at an anchor.  An addr from
