@@ -604,7 +604,18 @@ static void learn_hot(struct rtask *t, uint64_t addr)
 static bool at_resume(const struct rtask *t, const regs_t *r)
 {
     char why[8];
-    return regs_match(r, &t->resume_regs, why, sizeof why) && !t->anchored && !hot_counted(t);
+    if (t->anchored || hot_counted(t))
+        return false;
+    if (regs_match(r, &t->resume_regs, why, sizeof why))
+        return true;
+    /* Its syscall returned ERESTART* and met no signal (another thread
+     * took the one that woke it): the kernel restarted it on the way back
+     * to user code, and a signal that came then finds the thread before
+     * the syscall instruction, no instruction run. */
+    regs_t restarted = t->resume_regs;
+    restarted.rip -= 2;
+    restarted.rax = (int64_t)restarted.rax == -516 ? SYS_restart_syscall : restarted.orig_rax;
+    return t->restartable && regs_match(r, &restarted, why, sizeof why);
 }
 
 /* Another signal can be delivered the moment a handler is entered, before

@@ -652,9 +652,11 @@ static void replay_event(struct replayer *rp, const struct event *ev)
         replay_complete_syscall(rp, t);
     if (t->restart_due) {
         t->restart_due = false;
-        /* A signal delivered at the exit stop restarts it itself; one
-         * that came in user code came after the kernel's own restart. */
-        if (ev->type != EV_SIGNAL || (ev->u.sig.flags & (SIGF_IN_CODE | SIGF_UNDONE_SYSCALL)))
+        /* A signal delivered at the exit stop (rax still ERESTART*)
+         * restarts it itself; one that came later, on the way back to
+         * user code or in it, came after the kernel's own restart. */
+        int64_t rax = ev->type == EV_SIGNAL ? (int64_t)ev->u.sig.regs.rax : 0;
+        if (ev->type != EV_SIGNAL || rax < -516 || rax > -512)
             restart_unsignalled(t);
     }
     if (ev->type != EV_SIGNAL)

@@ -33,13 +33,7 @@ for run in 1 2 3 4; do
     pidfile=$WORK/pid$run
     "$REWIND" record -o "$WORK/t$run" "$WORK/looper" "$pidfile" >"$WORK/rec$run.out" 2>"$WORK/rec$run.err" &
     rec=$!
-    i=0
-    until [ -s "$pidfile" ]; do
-        i=$((i + 1))
-        [ $i -lt 100 ] || fail "the recorded program never started"
-        sleep 0.1
-    done
-    pid=$(cat "$pidfile")
+    pid=$(wait_pid "$pidfile") || fail "run $run: the recorded program never started"
     for s in 1 2 3; do
         sleep 0.1
         kill -USR1 "$pid" 2>/dev/null

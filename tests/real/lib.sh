@@ -57,6 +57,18 @@ show() {
     return 0
 }
 
+# wait_pid FILE: the pid a recorded program wrote into FILE, once it has
+# (status 1 after 10 s).
+wait_pid() {
+    w_tries=0
+    until [ -s "$1" ]; do
+        w_tries=$((w_tries + 1))
+        [ $w_tries -lt 100 ] || return 1
+        sleep 0.1
+    done
+    cat "$1"
+}
+
 need() {
     for prog in "$@"; do
         command -v "$prog" >/dev/null 2>&1 || fail "$prog is not installed (tools/install-deps.sh installs it)"
