@@ -256,6 +256,13 @@ static bool sent_by_program(struct rtask *t)
            (si.si_code == SI_USER || si.si_code == SI_TKILL) && si.si_pid != getpid();
 }
 
+static bool sent_by_recorder(struct rtask *t)
+{
+    siginfo_t si;
+    return ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 && si.si_code == SI_TKILL &&
+           si.si_pid == getpid();
+}
+
 enum { PROBE_LOOP, PROBE_NO_LOOP, PROBE_ELSEWHERE };
 #define MAX_PROBE_STEPS 96
 
@@ -508,10 +515,14 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
         clock_stop(t->clock_fd); /* one peek a run */
         intent = STOP_FOR_PEEK;
     }
-    if (!intent) {
-        debug("thread %d: a SIGSTOP not ours", t->tid);
+    /* Ours, with no stop_sent: sent while another of its SIGSTOPs (the
+     * CPU clock's) had stopped the thread and waited to be reaped, which
+     * was then taken for this one.  The program must not see it. */
+    bool stray = !intent && sent_by_recorder(t);
+    if (!intent && !stray)
         return STOPPED_FOREIGN;
-    }
+    if (stray)
+        debug("thread %d: a SIGSTOP of ours that came late: swallowed", t->tid);
     t->stop_sent = 0;
     regs_t now;
     regs_get(t->tid, &now);
@@ -526,6 +537,8 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
         t->restartable = false;
         return STOPPED_RESUME;
     }
+    if (stray)
+        return STOPPED_RESUME;
     if (intent == STOP_FOR_PREEMPT)
         return preempt(r, t, &now, status);
     if (intent == STOP_FOR_SPIN_CHECK) {
