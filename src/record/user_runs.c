@@ -515,9 +515,9 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
         clock_stop(t->clock_fd); /* one peek a run */
         intent = STOP_FOR_PEEK;
     }
-    /* Ours, with no stop_sent: sent while another of its SIGSTOPs (the
-     * CPU clock's) had stopped the thread and waited to be reaped, which
-     * was then taken for this one.  The program must not see it. */
+    /* Ours, though none is expected: taken for an earlier one (likely
+     * the CPU clock's, which had stopped the thread, unreaped, when this
+     * one was sent).  The program must not see it. */
     bool stray = !intent && sent_by_recorder(t);
     if (!intent && !stray)
         return STOPPED_FOREIGN;
