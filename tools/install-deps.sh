@@ -3,7 +3,7 @@
 # Idempotent: prints nothing and does nothing when everything is installed.
 set -eu
 
-PACKAGES="gcc make libzstd-dev libsodium-dev libcapstone-dev pkg-config gdb python3 sqlite3 zstd
+PACKAGES="gcc make libzstd-dev libsodium-dev libcapstone-dev pkg-config gdb python3 sqlite3 zstd golang-go
 coreutils diffutils procps util-linux"
 
 missing=""

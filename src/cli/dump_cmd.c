@@ -133,6 +133,13 @@ static void dump_event(const struct event *ev, uint64_t *args)
         printf(" %s value=%llu ip=0x%llx", ev->u.rdtsc.insn_len == 3 ? "rdtscp" : "rdtsc",
                (unsigned long long)ev->u.rdtsc.tsc, (unsigned long long)ev->u.rdtsc.regs.rip);
         break;
+    case EV_CPUID: {
+        const struct ev_cpuid *c = &ev->u.cpuid;
+        printf(" leaf=0x%x subleaf=0x%x eax=0x%x ebx=0x%x ecx=0x%x edx=0x%x ip=0x%llx",
+               (unsigned)c->regs.rax, (unsigned)c->regs.rcx, c->eax, c->ebx, c->ecx, c->edx,
+               (unsigned long long)c->regs.rip);
+        break;
+    }
     case EV_CLONE:
         printf(" child=%d flags=0x%llx (%s)", ev->u.clone.child_tid,
                (unsigned long long)ev->u.clone.flags,

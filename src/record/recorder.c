@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arch/tsc_sites.h"
+#include "arch/insn_sites.h"
 #include "arch/tracee_mem.h"
 #include "arch/vdso.h"
 #include "syscalls/syscall_table.h"
@@ -276,7 +276,7 @@ void record_exec(struct recorder *r, struct rtask *t)
     t->exec_path = NULL;
     uint64_t syscall_insn;
     vdso_patch(t->tid, &syscall_insn);
-    tsc_sites_plant_all(t->tid);
+    insn_sites_plant_all(t->tid);
     user_run_forget(t); /* a new address space: learned addresses mean nothing */
 }
 
@@ -438,6 +438,12 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
     case STOP_EXITED:
         record_task_exit(r, t, status);
         return;
+    case STOP_VANISHED:
+        /* Killed before it left this stop: nothing it did from here on
+         * happened; its exit, reported next, is recorded then. */
+        debug("thread %d: killed in a stop not handled yet", tid);
+        t->state = RT_DYING;
+        return;
     case STOP_SYSCALL_ENTRY:
         if (t->stop_sent && dodge_stop_signal(r, t))
             return;
@@ -540,8 +546,8 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
         }
         user_run_end(t);
         kernel_writes_signal(r, t);
-        user_run_begin(r, t);
-        resume(t, RT_RUNNING);
+        if (user_run_begin(r, t))
+            resume(t, RT_RUNNING);
         kernel_writes_settle(r, t);
         return;
     }
@@ -683,7 +689,8 @@ int record_run(const struct record_options *opt)
             struct rtask *next = pick_next(r);
             if (next) {
                 r->last_run = next;
-                user_run_begin(r, next);
+                if (!user_run_begin(r, next))
+                    continue;
                 resume(next, RT_RUNNING);
                 running = next;
             }

@@ -30,6 +30,8 @@ enum rtask_state {
     RT_READY,      /* stopped; will run user code when scheduled */
     RT_RUNNING,    /* running user code (at most one task) */
     RT_IN_KERNEL,  /* inside a syscall; its exit stop will come */
+    RT_DYING,      /* killed (another thread's exit_group, ...): only its
+                    * exit will come */
 };
 
 struct rtask {
@@ -124,7 +126,8 @@ void record_exec(struct recorder *r, struct rtask *t);
 void note_exec_path(struct rtask *t, const char *path);
 /* record/user_runs.c: positioning asynchronous signals (docs/async-events.md) */
 void user_runs_init(struct recorder *r);
-void user_run_begin(struct recorder *r, struct rtask *t);
+/* False if t was killed meanwhile (then RT_DYING). */
+bool user_run_begin(struct recorder *r, struct rtask *t);
 void user_run_end(struct rtask *t);
 void user_run_forget(struct rtask *t);
 enum { PHASE_PEEK = 1, PHASE_SPIN, PHASE_SLICE };

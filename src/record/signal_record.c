@@ -1,14 +1,16 @@
 /* Recording a signal-delivery-stop.  Some are not signals at all:
- * rdtsc/rdtscp fault (PR_TSC_SIGSEGV) or hit the int3 planted on them
- * (arch/tsc_sites.h) so their value can be recorded and emulated. */
+ * rdtsc/rdtscp fault (PR_TSC_SIGSEGV), or rdtsc, rdtscp and cpuid hit the
+ * int3 planted on them (arch/insn_sites.h), so what they give can be
+ * recorded and emulated. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <x86intrin.h>
 
+#include "arch/cpuid.h"
 #include "arch/rdtsc.h"
-#include "arch/tsc_sites.h"
+#include "arch/insn_sites.h"
 #include "common/die.h"
 #include "record/recorder.h"
 #include "trace/event.h"
@@ -22,6 +24,15 @@ static void emulate_rdtsc(struct recorder *r, struct rtask *t, regs_t *regs, int
     event_write(r->events, EV_RDTSC, t->tid, &e, sizeof e, NULL, 0);
     r->nevents++;
     rdtsc_apply(t->tid, regs, &e);
+}
+
+static void emulate_cpuid(struct recorder *r, struct rtask *t, regs_t *regs)
+{
+    struct ev_cpuid e;
+    cpuid_run(regs, &e);
+    event_write(r->events, EV_CPUID, t->tid, &e, sizeof e, NULL, 0);
+    r->nevents++;
+    cpuid_apply(t->tid, regs, &e);
 }
 
 /* Faults raised by the instruction the thread is executing: a replay
@@ -50,10 +61,13 @@ int record_signal_stop(struct recorder *r, struct rtask *t, int sig, int *status
         }
     }
     if (sig == SIGTRAP && e.info.si_code == SI_KERNEL) {
-        int len = tsc_site_at(t->tid, e.regs.rip - 1);
-        if (len) {
+        enum insn_site site = insn_site_at(t->tid, e.regs.rip - 1);
+        if (site != SITE_NONE) {
             e.regs.rip--;
-            emulate_rdtsc(r, t, &e.regs, len);
+            if (site == SITE_CPUID)
+                emulate_cpuid(r, t, &e.regs);
+            else
+                emulate_rdtsc(r, t, &e.regs, site == SITE_RDTSCP ? 3 : 2);
             return SIGNAL_RECORDED;
         }
     }

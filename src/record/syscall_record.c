@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "arch/tsc_sites.h"
+#include "arch/insn_sites.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
 #include "record/recorder.h"
@@ -23,7 +23,7 @@
 
 /* The rdtsc of a library mapped executable get their int3 now, before
  * the program can run them; replay plants the same after its mmap. */
-static void plant_tsc_sites(struct rtask *t, int64_t addr)
+static void plant_insn_sites(struct rtask *t, int64_t addr)
 {
     const regs_t *e = &t->entry_regs;
     if (!(e->rdx & PROT_EXEC) || (e->r10 & MAP_SHARED_VALIDATE) != MAP_PRIVATE)
@@ -33,7 +33,7 @@ static void plant_tsc_sites(struct rtask *t, int64_t addr)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return;
-    tsc_sites_plant_file(t->tid, fd, addr, addr + e->rsi, e->r9);
+    insn_sites_plant_file(t->tid, fd, addr, addr + e->rsi, e->r9);
     close(fd);
 }
 
@@ -201,7 +201,7 @@ void record_syscall_exit(struct recorder *r, struct rtask *t)
                 if (t->entry_regs.r10 & MAP_SHARED)
                     r->shared_file_maps = true;
             }
-            plant_tsc_sites(t, result);
+            plant_insn_sites(t, result);
         }
     }
     tail[ntail++] = (struct iovec){regions, x.nregions * sizeof *regions};

@@ -157,10 +157,15 @@ uint64_t user_run_cpu_ns(struct rtask *t)
     return now > t->run_cpu_start ? now - t->run_cpu_start : 0;
 }
 
-void user_run_begin(struct recorder *r, struct rtask *t)
+bool user_run_begin(struct recorder *r, struct rtask *t)
 {
+    if (!regs_get_quiet(t->tid, &t->resume_regs)) {
+        if (errno != ESRCH)
+            die_errno("cannot read registers of thread %d", t->tid);
+        t->state = RT_DYING;
+        return false;
+    }
     t->run_cpu_start = cpu_ns(t);
-    regs_get(t->tid, &t->resume_regs);
     t->run_sig = t->pending_sig;
     t->in_user = true;
     t->run_seq++;
@@ -171,8 +176,9 @@ void user_run_begin(struct recorder *r, struct rtask *t)
     if (r->timers_used)
         arm_hot_counters(t);
     if ((r->timers_used && start_clock_peek(r, t)) || !(r->timers_used || has_company(r, t)))
-        return;
+        return true;
     arm_timer(r, t, peek_delay(), PHASE_PEEK);
+    return true;
 }
 
 void user_run_end(struct rtask *t)

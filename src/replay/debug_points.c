@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arch/tsc_sites.h"
+#include "arch/insn_sites.h"
 #include "arch/hw_breakpoint.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
@@ -172,7 +172,7 @@ void debug_retry_pending_bps(struct replayer *rp)
 
 void debug_hide_bps(struct debugger *d, pid_t pid, uint64_t addr, uint8_t *buf, size_t len)
 {
-    tsc_sites_unpatch(addr, buf, len); /* the replay's own int3s on rdtsc */
+    insn_sites_unpatch(addr, buf, len); /* the replay's own int3s on rdtsc */
     soft_bp_unpatch(pid, addr, buf, len); /* and its counted ones (hbreak) */
     for (int i = 0; i < d->nbps; i++)
         if (d->bps[i].pid == pid && d->bps[i].addr >= addr && d->bps[i].addr - addr < len)

@@ -12,7 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "arch/tsc_sites.h"
+#include "arch/insn_sites.h"
 #include "arch/tracee_mem.h"
 #include "common/die.h"
 #include "replay/replayer.h"
@@ -127,7 +127,7 @@ void replay_mmap(struct replayer *rp, struct ptask *t, const struct event *ev)
         divergence(rp, "mmap returned 0x%llx, recorded 0x%llx", (unsigned long long)got,
                    (unsigned long long)result);
     if (file && (e->rdx & PROT_EXEC) && (e->r10 & MAP_SHARED_VALIDATE) == MAP_PRIVATE)
-        tsc_sites_plant_file(t->tid, file_cache_fd(rp->files, ev->mmap_name), result,
+        insn_sites_plant_file(t->tid, file_cache_fd(rp->files, ev->mmap_name), result,
                              result + e->rsi, ev->mmap.offset);
 }
 

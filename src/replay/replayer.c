@@ -18,7 +18,8 @@
 #include <unistd.h>
 
 #include "arch/rdtsc.h"
-#include "arch/tsc_sites.h"
+#include "arch/cpuid.h"
+#include "arch/insn_sites.h"
 #include "arch/tracee_mem.h"
 #include "arch/vdso.h"
 #include "common/die.h"
@@ -266,6 +267,7 @@ static const char *stop_name(const struct stop *s, char *buf, size_t len)
     case STOP_SIGNAL: snprintf(buf, len, "signal %s", strsignal(s->sig)); return buf;
     case STOP_EVENT: snprintf(buf, len, "ptrace event %d", s->event); return buf;
     case STOP_GROUP: return "a group-stop";
+    case STOP_VANISHED: return "its death";
     case STOP_EXITED:
         if (WIFEXITED(s->status))
             snprintf(buf, len, "exit with status %d", WEXITSTATUS(s->status));
@@ -376,26 +378,44 @@ static void replay_signal(struct replayer *rp, struct ptask *t, const struct ev_
     t->where = PT_STOPPED;
 }
 
-static void replay_rdtsc(struct replayer *rp, struct ptask *t, const struct ev_rdtsc *e)
+/* Runs t to the rdtsc, rdtscp or cpuid the trace has next for it: a
+ * SIGTRAP from the int3 planted on it (arch/insn_sites.h), or for rdtsc
+ * the SIGSEGV of PR_SET_TSC; t is left at the instruction, its registers
+ * checked against the recorded ones (*now). */
+static void run_to_insn(struct replayer *rp, struct ptask *t, enum insn_site want,
+                        const regs_t *recorded, regs_t *now)
 {
     struct stop s;
+    const char *what = want == SITE_CPUID ? "a cpuid instruction" : "an rdtsc instruction";
     resume_and_wait(rp, t, PTRACE_SYSEMU, &s);
     if (s.kind == STOP_SIGNAL && s.sig == SIGTRAP) {
-        /* The int3 planted on it (arch/tsc_sites.h): back onto the site. */
         regs_t at;
         regs_get(t->tid, &at);
-        if (!tsc_site_at(t->tid, at.rip - 1))
-            divergence(rp, "a SIGTRAP at 0x%llx where an rdtsc was recorded",
-                       (unsigned long long)at.rip);
-        at.rip--;
+        enum insn_site site = insn_site_at(t->tid, at.rip - 1);
+        if (site == SITE_NONE || (site == SITE_CPUID) != (want == SITE_CPUID))
+            divergence(rp, "a SIGTRAP at 0x%llx where %s was recorded", (unsigned long long)at.rip,
+                       what);
+        at.rip--; /* back onto the site */
         regs_set(t->tid, &at);
     } else {
-        expect(rp, &s, STOP_SIGNAL, SIGSEGV, "an rdtsc instruction");
+        expect(rp, &s, STOP_SIGNAL, SIGSEGV, what);
     }
-    regs_t now;
-    check_regs(rp, t->tid, &e->regs, &now);
-    rdtsc_apply(t->tid, &now, e);
+    check_regs(rp, t->tid, recorded, now);
     t->where = PT_STOPPED;
+}
+
+static void replay_rdtsc(struct replayer *rp, struct ptask *t, const struct ev_rdtsc *e)
+{
+    regs_t now;
+    run_to_insn(rp, t, SITE_RDTSC, &e->regs, &now);
+    rdtsc_apply(t->tid, &now, e);
+}
+
+static void replay_cpuid(struct replayer *rp, struct ptask *t, const struct ev_cpuid *e)
+{
+    regs_t now;
+    run_to_insn(rp, t, SITE_CPUID, &e->regs, &now);
+    cpuid_apply(t->tid, &now, e);
 }
 
 /* CLONE_PARENT_SETTID and CLONE_CHILD_SETTID made the kernel store the
@@ -463,7 +483,7 @@ static void apply_exec(struct replayer *rp, struct ptask *t, const struct event 
     if (tracee_write(t->tid, ev->u.exec.stack_addr, ev->stack, ev->u.exec.stack_len) < 0)
         divergence(rp, "cannot restore the initial stack");
     vdso_patch(t->tid, &t->syscall_insn);
-    tsc_sites_plant_all(t->tid);
+    insn_sites_plant_all(t->tid);
     t->where = PT_STOPPED;
 }
 
@@ -674,6 +694,7 @@ static void replay_event(struct replayer *rp, const struct event *ev)
     case EV_SYSCALL_EXIT: replay_syscall_exit(rp, t, ev); break;
     case EV_SIGNAL: replay_signal(rp, t, &ev->u.sig, ev->run_cpu_ns); break;
     case EV_RDTSC: replay_rdtsc(rp, t, &ev->u.rdtsc); break;
+    case EV_CPUID: replay_cpuid(rp, t, &ev->u.cpuid); break;
     case EV_CLONE: replay_clone(rp, t, &ev->u.clone); break;
     case EV_EXEC: replay_exec(rp, t, ev); break;
     case EV_TASK_EXIT: replay_task_exit(rp, t, ev->u.task_exit.status); break;
@@ -796,6 +817,7 @@ int replay_run(const struct replay_options *opt)
     memset(rp, 0, sizeof *rp);
     rp->reader = event_reader_open(opt->trace);
     rp->dir = rp->reader->dir;
+    insn_sites_trap_cpuid(trace_dir_version(rp->dir) >= 2);
     rp->quiet = opt->quiet || debugger_searching(kept_debugger);
     rp->files = file_cache_new(rp->dir);
     rp->mark_stdio = opt->mark_stdio;

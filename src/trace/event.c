@@ -15,6 +15,7 @@ static const char *const type_names[EV_TYPE_MAX] = {
     [EV_TASK_EXIT] = "TASK_EXIT",
     [EV_PREEMPT] = "PREEMPT",
     [EV_KERNEL_WRITE] = "KERNEL_WRITE",
+    [EV_CPUID] = "CPUID",
 };
 
 const char *event_type_name(uint32_t type)
@@ -175,6 +176,9 @@ int event_decode(const void *rec, size_t len, struct event *ev, char *err, size_
     case EV_RDTSC:
         rc = take(&c, &ev->u.rdtsc, sizeof ev->u.rdtsc) ||
              (ev->u.rdtsc.insn_len != 2 && ev->u.rdtsc.insn_len != 3);
+        break;
+    case EV_CPUID:
+        rc = take(&c, &ev->u.cpuid, sizeof ev->u.cpuid);
         break;
     case EV_CLONE:
         rc = take(&c, &ev->u.clone, sizeof ev->u.clone);

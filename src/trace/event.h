@@ -19,6 +19,7 @@ enum ev_type {
     EV_TASK_EXIT,      /* a task ended: its wait status */
     EV_PREEMPT,        /* the scheduler interrupted a thread in user code */
     EV_KERNEL_WRITE,   /* the kernel wrote futex words outside a syscall's return */
+    EV_CPUID,          /* a cpuid instruction and what it gave (format 2 on) */
     EV_TYPE_MAX
 };
 
@@ -149,6 +150,11 @@ struct ev_rdtsc {
     struct user_regs_struct regs; /* before the instruction */
 };
 
+struct ev_cpuid {
+    uint32_t eax, ebx, ecx, edx; /* what it gave */
+    struct user_regs_struct regs; /* before the instruction: eax the leaf, ecx the subleaf */
+};
+
 enum clone_kind { CLONE_KIND_FORK = 1, CLONE_KIND_VFORK, CLONE_KIND_CLONE };
 
 struct ev_clone {
@@ -201,6 +207,7 @@ struct event {
         struct ev_syscall_exit exit;
         struct ev_signal sig;
         struct ev_rdtsc rdtsc;
+        struct ev_cpuid cpuid;
         struct ev_clone clone;
         struct ev_exec exec;
         struct ev_task_exit task_exit;

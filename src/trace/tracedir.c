@@ -290,8 +290,8 @@ char *trace_dir_create(const char *exe, const char *out_dir)
     return dir;
 }
 
-/* Dies unless dir holds a version file this rewind can read. */
-static void check_version(const char *dir)
+/* Dies unless dir holds a version file this rewind can read; returns it. */
+static int check_version(const char *dir)
 {
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -339,6 +339,7 @@ static void check_version(const char *dir)
             dir, v, TRACE_FORMAT_VERSION);
     if (v < 1)
         die("%s has a damaged version file", dir);
+    return (int)v;
 }
 
 static bool exists(const char *path)
@@ -387,6 +388,11 @@ char *trace_dir_open(const char *arg)
     char *real = trace_dir_resolve(arg);
     check_version(real);
     return real;
+}
+
+int trace_dir_version(const char *dir)
+{
+    return check_version(dir);
 }
 
 bool trace_dir_is_trace(const char *dir)

@@ -11,7 +11,8 @@
 #pragma once
 #include <stdbool.h>
 
-#define TRACE_FORMAT_VERSION 1
+/* 2: cpuid is recorded (EV_CPUID); format 1 traces let it run in replay. */
+#define TRACE_FORMAT_VERSION 2
 #define TRACE_LATEST_NAME "latest-trace"
 
 /* The root directory (not created). Returned string is static. */
@@ -25,6 +26,8 @@ char *trace_dir_create(const char *exe, const char *out_dir);
  * file: a missing directory, an rr trace, a newer format or a damaged
  * version file each die with one clear line.  Returns a malloc'd path. */
 char *trace_dir_open(const char *arg);
+/* The format version of an opened trace (dies as trace_dir_open does). */
+int trace_dir_version(const char *dir);
 /* The same lookup without the version check: the resolved path of
  * whatever the user named (dies when nothing is there). */
 char *trace_dir_resolve(const char *arg);

@@ -21,6 +21,10 @@ void stop_classify(pid_t tid, int status, struct stop *s)
     if (sig == (SIGTRAP | 0x80)) {
         struct __ptrace_syscall_info info;
         long n = ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info);
+        if (n < 0 && errno == ESRCH) {
+            s->kind = STOP_VANISHED;
+            return;
+        }
         if (n <= 0)
             die_errno("ptrace(GET_SYSCALL_INFO) on thread %d", tid);
         s->kind = info.op == PTRACE_SYSCALL_INFO_EXIT ? STOP_SYSCALL_EXIT : STOP_SYSCALL_ENTRY;
@@ -30,11 +34,14 @@ void stop_classify(pid_t tid, int status, struct stop *s)
         s->event = status >> 16;
         s->kind = s->event == PTRACE_EVENT_STOP ? STOP_GROUP : STOP_EVENT;
         s->sig = sig;
+        unsigned long msg;
+        if (s->kind == STOP_EVENT && ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) < 0 && errno == ESRCH)
+            s->kind = STOP_VANISHED;
         return;
     }
     siginfo_t si;
-    if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 && errno == EINVAL) {
-        s->kind = STOP_GROUP;
+    if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0) {
+        s->kind = errno == EINVAL ? STOP_GROUP : STOP_VANISHED;
         s->sig = sig;
         return;
     }

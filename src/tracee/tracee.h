@@ -32,6 +32,8 @@ enum stop_kind {
     STOP_EVENT,     /* PTRACE_EVENT_* stop: event */
     STOP_GROUP,     /* group-stop */
     STOP_EXITED,    /* the task is gone: status is its wait status */
+    STOP_VANISHED,  /* killed in this stop (another thread's exit_group or
+                     * execve, a SIGKILL): its exit is reported next */
 };
 
 struct stop {

@@ -558,7 +558,7 @@ static void test_tracedir(void)
     char *ver = trace_path(t1, "version");
     size_t len;
     unsigned char *content = slurp(ver, &len);
-    CHECK(len == 15 && !memcmp(content, "rewind-trace 1\n", 15), "version file");
+    CHECK(len == 15 && !memcmp(content, "rewind-trace 2\n", 15), "version file");
     free(content);
     char *latest = trace_path(root, "latest-trace");
     CHECK(link_is(latest, "prog-1"), "latest-trace -> prog-1");
@@ -599,7 +599,7 @@ static void test_tracedir(void)
         const char *content, *want;
     } bad[] = {
         {"85\n", "was recorded by rr (trace version 85); rewind cannot replay rr traces"},
-        {"rewind-trace 7\n", "has trace format version 7; this rewind reads version 1"},
+        {"rewind-trace 7\n", "has trace format version 7; this rewind reads version 2"},
         {"hello\n", "has a damaged version file"},
         {"", "has a damaged version file"},
         {"rewind-trace \n", "has a damaged version file"},

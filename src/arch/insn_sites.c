@@ -1,4 +1,4 @@
-#include "arch/tsc_sites.h"
+#include "arch/insn_sites.h"
 
 #include <capstone/capstone.h>
 #include <elf.h>
@@ -22,7 +22,7 @@ struct file_sites {
     struct timespec mtime;
     size_t n;
     uint64_t *off;
-    uint8_t *len;
+    uint8_t *kind; /* enum insn_site */
     struct file_sites *next;
 };
 
@@ -32,21 +32,32 @@ static struct file_sites *files;
  * only when its bytes are still the patched instruction, so a shared list
  * is enough. */
 static uint64_t *planted;
-static uint8_t *planted_len;
+static uint8_t *planted_kind;
 static size_t nplanted, cap_planted;
+static bool trap_cpuid = true;
 
-static void add_site(struct file_sites *fs, uint64_t off, uint8_t len)
+void insn_sites_trap_cpuid(bool on)
+{
+    trap_cpuid = on;
+}
+
+/* The instruction's bytes: all begin with 0x0f, which the int3 replaces. */
+static const uint8_t site_bytes[][3] = {
+    [SITE_RDTSC] = {0x0f, 0x31}, [SITE_RDTSCP] = {0x0f, 0x01, 0xf9}, [SITE_CPUID] = {0x0f, 0xa2}};
+static const uint8_t site_len[] = {[SITE_RDTSC] = 2, [SITE_RDTSCP] = 3, [SITE_CPUID] = 2};
+
+static void add_site(struct file_sites *fs, uint64_t off, enum insn_site kind)
 {
     fs->off = xrealloc(fs->off, (fs->n + 1) * sizeof *fs->off);
-    fs->len = xrealloc(fs->len, (fs->n + 1) * sizeof *fs->len);
+    fs->kind = xrealloc(fs->kind, (fs->n + 1) * sizeof *fs->kind);
     fs->off[fs->n] = off;
-    fs->len[fs->n++] = len;
+    fs->kind[fs->n++] = kind;
 }
 
 static bool has_candidate(const uint8_t *code, size_t n)
 {
     for (size_t i = 0; i + 1 < n; i++)
-        if (code[i] == 0x0f && (code[i + 1] == 0x31 || code[i + 1] == 0x01))
+        if (code[i] == 0x0f && (code[i + 1] == 0x31 || code[i + 1] == 0x01 || code[i + 1] == 0xa2))
             return true;
     return false;
 }
@@ -66,8 +77,12 @@ static void sweep(struct file_sites *fs, const uint8_t *code, size_t n, uint64_t
     size_t left = n;
     uint64_t addr = 0;
     while (cs_disasm_iter(cs, &p, &left, &addr, insn)) {
-        if (insn->id == X86_INS_RDTSC || insn->id == X86_INS_RDTSCP)
-            add_site(fs, file_off + insn->address, insn->size);
+        if (insn->id == X86_INS_RDTSC)
+            add_site(fs, file_off + insn->address, SITE_RDTSC);
+        else if (insn->id == X86_INS_RDTSCP)
+            add_site(fs, file_off + insn->address, SITE_RDTSCP);
+        else if (insn->id == X86_INS_CPUID)
+            add_site(fs, file_off + insn->address, SITE_CPUID);
     }
     cs_free(insn, 1);
     cs_close(&cs);
@@ -115,7 +130,7 @@ static struct file_sites *sites_of(int fd)
     return fs;
 }
 
-static void remember(uint64_t addr, uint8_t len)
+static void remember(uint64_t addr, enum insn_site kind)
 {
     for (size_t i = 0; i < nplanted; i++)
         if (planted[i] == addr)
@@ -123,31 +138,34 @@ static void remember(uint64_t addr, uint8_t len)
     if (nplanted == cap_planted) {
         cap_planted = cap_planted ? 2 * cap_planted : 64;
         planted = xrealloc(planted, cap_planted * sizeof *planted);
-        planted_len = xrealloc(planted_len, cap_planted);
+        planted_kind = xrealloc(planted_kind, cap_planted);
     }
     planted[nplanted] = addr;
-    planted_len[nplanted++] = len;
+    planted_kind[nplanted++] = kind;
 }
 
-void tsc_sites_plant_file(pid_t tid, int fd, uint64_t start, uint64_t end, uint64_t off)
+void insn_sites_plant_file(pid_t tid, int fd, uint64_t start, uint64_t end, uint64_t off)
 {
     struct file_sites *fs = sites_of(fd);
     if (!fs)
         return;
     for (size_t i = 0; i < fs->n; i++) {
-        if (fs->off[i] < off || fs->off[i] + fs->len[i] > off + (end - start))
+        enum insn_site kind = fs->kind[i];
+        uint8_t len = site_len[kind];
+        if (fs->off[i] < off || fs->off[i] + len > off + (end - start) ||
+            (kind == SITE_CPUID && !trap_cpuid))
             continue;
         uint64_t addr = start + (fs->off[i] - off);
         uint8_t insn[3];
         static const uint8_t int3 = 0xcc;
-        if (tracee_read(tid, addr, insn, fs->len[i]) != fs->len[i] || insn[0] != 0x0f)
+        if (tracee_read(tid, addr, insn, len) != len || memcmp(insn, site_bytes[kind], len))
             continue; /* not the file's bytes there (already planted, or changed) */
         if (tracee_write(tid, addr, &int3, 1) == 1)
-            remember(addr, fs->len[i]);
+            remember(addr, kind);
     }
 }
 
-void tsc_sites_plant_all(pid_t tid)
+void insn_sites_plant_all(pid_t tid)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/maps", tid);
@@ -170,28 +188,28 @@ void tsc_sites_plant_all(pid_t tid)
             fd = open(line + name_at, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             continue;
-        tsc_sites_plant_file(tid, fd, start, end, off);
+        insn_sites_plant_file(tid, fd, start, end, off);
         close(fd);
     }
     fclose(f);
 }
 
-int tsc_site_at(pid_t tid, uint64_t addr)
+enum insn_site insn_site_at(pid_t tid, uint64_t addr)
 {
     for (size_t i = 0; i < nplanted; i++) {
         if (planted[i] != addr)
             continue;
-        uint8_t insn[3];
-        if (tracee_read(tid, addr, insn, planted_len[i]) != planted_len[i] || insn[0] != 0xcc)
-            return 0;
-        if (planted_len[i] == 2 ? insn[1] == 0x31 : insn[1] == 0x01 && insn[2] == 0xf9)
-            return planted_len[i];
-        return 0;
+        enum insn_site kind = planted_kind[i];
+        uint8_t len = site_len[kind], insn[3];
+        if (tracee_read(tid, addr, insn, len) != len || insn[0] != 0xcc ||
+            memcmp(insn + 1, site_bytes[kind] + 1, len - 1))
+            return SITE_NONE;
+        return kind;
     }
-    return 0;
+    return SITE_NONE;
 }
 
-void tsc_sites_unpatch(uint64_t addr, void *buf, size_t len)
+void insn_sites_unpatch(uint64_t addr, void *buf, size_t len)
 {
     uint8_t *b = buf;
     for (size_t i = 0; i < nplanted; i++)
