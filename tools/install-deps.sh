@@ -3,7 +3,7 @@
 # Idempotent: prints nothing and does nothing when everything is installed.
 set -eu
 
-PACKAGES="gcc make libzstd-dev libsodium-dev libcapstone-dev pkg-config gdb python3 sqlite3 zstd golang-go
+PACKAGES="gcc make libzstd-dev libsodium-dev libcapstone-dev pkg-config gdb python3 sqlite3 zstd golang-go delve
 coreutils diffutils procps util-linux"
 
 missing=""

@@ -11,39 +11,54 @@
 
 #define OUT_MAX ((GDB_PACKET_SIZE - 64) / 2)
 
+/* Appends the hex field s[0..n) decoded, after a space if to has text. */
+static bool add_hex_field(struct strbuf *to, const char *s, size_t n)
+{
+    char *text = malloc(n / 2 + 1);
+    ssize_t got = text ? hex_decode(text, n / 2, s, n) : -1;
+    bool ok = got >= 0 && !memchr(text, '\0', (size_t)got);
+    if (ok) {
+        if (to->len)
+            sb_addc(to, ' ');
+        sb_add(to, text, (size_t)got);
+    }
+    free(text);
+    return ok;
+}
+
 void gdb_rr_cmd(const struct gdb_target *tgt, const char *pkt, pid_t cur_tid,
                 struct strbuf *reply)
 {
     const char *s = pkt + strlen("qRRCmd:");
-    const char *colon = strchr(s, ':');
-    if (!colon || colon == s) {
-        sb_adds(reply, "E01");
-        return;
-    }
+    size_t name_len = strcspn(s, ":");
     struct strbuf name = {0}, args = {0};
-    sb_add(&name, s, (size_t)(colon - s));
-    s = colon + 1;
-    char *end;
-    errno = 0;
-    long tid = strtol(s, &end, 10);
-    if (end == s || errno || tid < -1 || tid > INT_MAX || (*end && *end != ':'))
-        goto malformed;
-    s = end;
+    long tid = -1;
+    sb_adds(&name, "");
     sb_adds(&args, "");
+    if (!name_len)
+        goto malformed;
+    if (strspn(s, "0123456789abcdefABCDEF") >= name_len) {
+        /* Delve's form (rr's before it took a tid): the name hex too. */
+        if (!add_hex_field(&name, s, name_len) || !name.len)
+            goto malformed;
+        s += name_len;
+    } else {
+        sb_add(&name, s, name_len);
+        s += name_len;
+        if (*s++ != ':')
+            goto malformed;
+        char *end;
+        errno = 0;
+        tid = strtol(s, &end, 10);
+        if (end == s || errno || tid < -1 || tid > INT_MAX || (*end && *end != ':'))
+            goto malformed;
+        s = end;
+    }
     while (*s == ':') {
         s++;
-        const char *next = strchr(s, ':');
-        size_t n = next ? (size_t)(next - s) : strlen(s);
-        char *arg = malloc(n / 2 + 1);
-        ssize_t got = arg ? hex_decode(arg, n / 2, s, n) : -1;
-        if (got < 0 || memchr(arg, '\0', (size_t)got)) {
-            free(arg);
+        size_t n = strcspn(s, ":");
+        if (!add_hex_field(&args, s, n))
             goto malformed;
-        }
-        if (args.len)
-            sb_addc(&args, ' ');
-        sb_add(&args, arg, (size_t)got);
-        free(arg);
         s += n;
     }
 

@@ -5,7 +5,10 @@
  * <name> is the command's name as plain text (e.g. "when", "when-ticks",
  * "checkpoint", "info checkpoints"), <tid> the decimal tid of gdb's
  * selected thread (-1 when none), and each <arg> hex-encoded (two digits
- * per byte).  The reply is the hex-encoded text to print, which rr ends
+ * per byte).  Delve sends the older form, every field hex, no tid:
+ *
+ *   qRRCmd:<hex name>[:<hex arg>]...
+ *  The reply is the hex-encoded text to print, which rr ends
  * with '\n'; the macro prints it unless it is just "\n". */
 #pragma once
 #include <sys/types.h>

@@ -533,15 +533,16 @@ static bool xfer_object(struct gdb_server *srv, const struct gdb_target *tgt,
                         const struct xfer_request *x, struct strbuf *o)
 {
     if (!strcmp(x->object, "features")) {
-        if (strcmp(x->annex, "target.xml")) {
-            REPLY("E01");
-            return false;
-        }
         if (srv->xml_level < 0) {
             struct gdb_regs r;
             srv->xml_level = fetch_regs(srv, tgt, &r) ? gdb_regs_level(&r) : 0;
         }
-        gdb_target_xml(o, srv->xml_level);
+        if (!strcmp(x->annex, "target.xml"))
+            gdb_target_xml(o, srv->xml_level);
+        else if (!gdb_target_feature_xml(o, srv->xml_level, x->annex)) {
+            REPLY("E01");
+            return false;
+        }
         return true;
     }
     if (!strcmp(x->object, "auxv")) {

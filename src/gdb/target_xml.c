@@ -1,5 +1,7 @@
 #include "gdb/target_xml.h"
 
+#include <string.h>
+
 #include "gdb/registers.h"
 
 static const char *const feature_names[] = {
@@ -72,6 +74,15 @@ static void add_types(struct strbuf *o, enum gdb_feature feat)
     }
 }
 
+static const char *const feature_files[] = {
+    [GDB_FEAT_CORE] = "64bit-core.xml",
+    [GDB_FEAT_SSE] = "64bit-sse.xml",
+    [GDB_FEAT_LINUX] = "64bit-linux.xml",
+    [GDB_FEAT_SEGMENTS] = "64bit-segments.xml",
+    [GDB_FEAT_AVX] = "64bit-avx.xml",
+    [GDB_FEAT_AVX512] = "64bit-avx512.xml",
+};
+
 void gdb_target_xml(struct strbuf *o, int level)
 {
     sb_adds(o, "<?xml version=\"1.0\"?>\n"
@@ -80,19 +91,32 @@ void gdb_target_xml(struct strbuf *o, int level)
                "  <architecture>i386:x86-64</architecture>\n"
                "  <osabi>GNU/Linux</osabi>\n");
     int n = gdb_reg_count(level);
-    for (int i = 0; i < n;) {
-        enum gdb_feature feat = gdb_reg_table[i].feature;
-        sb_addf(o, "  <feature name=\"%s\">\n", feature_names[feat]);
-        add_types(o, feat);
-        for (; i < n && gdb_reg_table[i].feature == feat; i++) {
-            const struct gdb_reg_info *r = &gdb_reg_table[i];
-            sb_addf(o, "    <reg name=\"%s\" bitsize=\"%d\" type=\"%s\" regnum=\"%d\"", r->name,
-                    r->bits, r->type, i);
-            if (r->group)
-                sb_addf(o, " group=\"%s\"", r->group);
-            sb_adds(o, "/>\n");
-        }
-        sb_adds(o, "  </feature>\n");
-    }
+    for (int i = 0; i < n; i++)
+        if (i == 0 || gdb_reg_table[i].feature != gdb_reg_table[i - 1].feature)
+            sb_addf(o, "  <xi:include href=\"%s\"/>\n", feature_files[gdb_reg_table[i].feature]);
     sb_adds(o, "</target>\n");
+}
+
+bool gdb_target_feature_xml(struct strbuf *o, int level, const char *annex)
+{
+    int n = gdb_reg_count(level), i = 0;
+    while (i < n && strcmp(feature_files[gdb_reg_table[i].feature], annex))
+        i++;
+    if (i == n)
+        return false;
+    enum gdb_feature feat = gdb_reg_table[i].feature;
+    sb_addf(o, "<?xml version=\"1.0\"?>\n"
+               "<!DOCTYPE feature SYSTEM \"gdb-target.dtd\">\n"
+               "<feature name=\"%s\">\n", feature_names[feat]);
+    add_types(o, feat);
+    for (; i < n && gdb_reg_table[i].feature == feat; i++) {
+        const struct gdb_reg_info *r = &gdb_reg_table[i];
+        sb_addf(o, "  <reg name=\"%s\" bitsize=\"%d\" type=\"%s\" regnum=\"%d\"", r->name,
+                r->bits, r->type, i);
+        if (r->group)
+            sb_addf(o, " group=\"%s\"", r->group);
+        sb_adds(o, "/>\n");
+    }
+    sb_adds(o, "</feature>\n");
+    return true;
 }

@@ -271,7 +271,7 @@ static int rr_command(void *ctx, const char *name, pid_t tid, const char *args, 
             memmove(&d->checkpoints[i], &d->checkpoints[i + 1],
                     (d->ncheckpoints - i - 1) * sizeof *d->checkpoints);
             d->ncheckpoints--;
-            out[0] = 0;
+            snprintf(out, outlen, "Deleted checkpoint %d.\n", id); /* Delve wants it */
         }
     } else if (!strcmp(name, "info checkpoints")) {
         struct debugger *d = rp->dbg;

@@ -558,29 +558,53 @@ static void test_pure(void)
               !memcmp(z.zmmh, z2.zmmh, sizeof z.zmmh) && !memcmp(z.k, z2.k, sizeof z.k),
           "AVX-512 registers round-trip through the gdb layout");
 
-    /* target.xml */
-    struct strbuf x = {0};
-    gdb_target_xml(&x, true);
+    /* target.xml: one include per feature, registers in the included documents */
+    struct strbuf x = {0}, f = {0};
+    gdb_target_xml(&x, 1);
     CHECK(strstr(x.p, "<architecture>i386:x86-64</architecture>") &&
               strstr(x.p, "<osabi>GNU/Linux</osabi>") &&
-              strstr(x.p, "<feature name=\"org.gnu.gdb.i386.linux\">") &&
-              strstr(x.p, "name=\"orig_rax\" bitsize=\"64\" type=\"int\" regnum=\"57\"") &&
-              strstr(x.p, "name=\"ymm15h\" bitsize=\"128\" type=\"uint128\" regnum=\"75\"") &&
-              strstr(x.p, "name=\"xmm0\" bitsize=\"128\" type=\"vec128\" regnum=\"40\""),
+              strstr(x.p, "<xi:include href=\"64bit-core.xml\"/>") &&
+              strstr(x.p, "<xi:include href=\"64bit-linux.xml\"/>") &&
+              strstr(x.p, "<xi:include href=\"64bit-avx.xml\"/>") && !strstr(x.p, "<reg "),
           "target.xml with avx");
-    CHECK(!strstr(x.p, "avx512") && !strstr(x.p, "zmm"), "target.xml with avx: no AVX-512");
+    CHECK(!strstr(x.p, "avx512"), "target.xml with avx: no AVX-512");
+    CHECK(gdb_target_feature_xml(&f, 1, "64bit-linux.xml") &&
+              strstr(f.p, "<feature name=\"org.gnu.gdb.i386.linux\">") &&
+              strstr(f.p, "name=\"orig_rax\" bitsize=\"64\" type=\"int\" regnum=\"57\""),
+          "64bit-linux.xml");
+    sb_reset(&f);
+    CHECK(gdb_target_feature_xml(&f, 1, "64bit-core.xml") &&
+              strstr(f.p, "name=\"rip\" bitsize=\"64\" type=\"code_ptr\" regnum=\"16\"") &&
+              strstr(f.p, "<flags id=\"i386_eflags\" size=\"4\">"),
+          "64bit-core.xml");
+    sb_reset(&f);
+    CHECK(gdb_target_feature_xml(&f, 1, "64bit-avx.xml") &&
+              strstr(f.p, "name=\"ymm15h\" bitsize=\"128\" type=\"uint128\" regnum=\"75\""),
+          "64bit-avx.xml");
+    sb_reset(&f);
+    CHECK(gdb_target_feature_xml(&f, 1, "64bit-sse.xml") &&
+              strstr(f.p, "name=\"xmm0\" bitsize=\"128\" type=\"vec128\" regnum=\"40\""),
+          "64bit-sse.xml");
+    sb_reset(&f);
+    CHECK(!gdb_target_feature_xml(&f, 1, "64bit-avx512.xml") &&
+              !gdb_target_feature_xml(&f, 1, "target.xml") && !gdb_target_feature_xml(&f, 1, ""),
+          "no such feature document at level 1");
     sb_reset(&x);
+    sb_reset(&f);
     gdb_target_xml(&x, 2);
-    CHECK(strstr(x.p, "<feature name=\"org.gnu.gdb.i386.avx512\">") &&
-              strstr(x.p, "<vector id=\"v2ui128\" type=\"uint128\" count=\"2\"/>") &&
-              strstr(x.p, "name=\"xmm16\" bitsize=\"128\" type=\"vec128\" regnum=\"76\"") &&
-              strstr(x.p, "name=\"k0\" bitsize=\"64\" type=\"uint64\" regnum=\"108\"") &&
-              strstr(x.p, "name=\"zmm31h\" bitsize=\"256\" type=\"v2ui128\" regnum=\"147\""),
+    CHECK(strstr(x.p, "<xi:include href=\"64bit-avx512.xml\"/>") &&
+              gdb_target_feature_xml(&f, 2, "64bit-avx512.xml") &&
+              strstr(f.p, "<feature name=\"org.gnu.gdb.i386.avx512\">") &&
+              strstr(f.p, "<vector id=\"v2ui128\" type=\"uint128\" count=\"2\"/>") &&
+              strstr(f.p, "name=\"xmm16\" bitsize=\"128\" type=\"vec128\" regnum=\"76\"") &&
+              strstr(f.p, "name=\"k0\" bitsize=\"64\" type=\"uint64\" regnum=\"108\"") &&
+              strstr(f.p, "name=\"zmm31h\" bitsize=\"256\" type=\"v2ui128\" regnum=\"147\""),
           "target.xml with AVX-512");
     sb_reset(&x);
-    gdb_target_xml(&x, false);
-    CHECK(!strstr(x.p, "ymm") && strstr(x.p, "gs_base"), "target.xml without avx");
+    gdb_target_xml(&x, 0);
+    CHECK(!strstr(x.p, "avx") && strstr(x.p, "64bit-segments.xml"), "target.xml without avx");
     sb_free(&x);
+    sb_free(&f);
 
     /* binary escapes */
     const uint8_t raw[] = {'#', '$', '}', '*', 0, 3, 'a', 0x7d ^ 0x20};
@@ -907,8 +931,14 @@ static void test_xfer(void)
     gdb_target_xml(&want, true);
     CHECK(n == want.len && !memcmp(doc, want.p, n) && chunks == (int)(n + 0xff) / 0x100,
           "target.xml in %d chunks (%zu bytes)", chunks, n);
+    sb_reset(&want);
+    n = xfer_all("features:read:64bit-core.xml", 0x100, doc, sizeof(doc), &chunks);
+    gdb_target_feature_xml(&want, true, "64bit-core.xml");
+    CHECK(n == want.len && !memcmp(doc, want.p, n) && chunks > 1,
+          "64bit-core.xml in %d chunks (%zu bytes)", chunks, n);
     sb_free(&want);
     EXPECT("qXfer:features:read:other.xml:0,100", "E01");
+    EXPECT("qXfer:features:read:64bit-avx512.xml:0,100", "E01");
     EXPECT("qXfer:features:read:target.xml:zz,100", "E01");
     EXPECT("qXfer:features:read:target.xml:0", "E01");
     EXPECT("qXfer:features:read:target.xml:fffff,100", "E01"); /* past the end */
@@ -966,6 +996,18 @@ static void test_rr_cmd(void)
     EXPECT("qRRCmd:when:x1", "E01");
     EXPECT("qRRCmd:when:1:4", "E01");
     EXPECT("qRRCmd:when:1:zz", "E01");
+    /* Delve's form: every field hex, no tid (gdb's selected thread). */
+    text = "Completed event: 42\n";
+    hex_of(want, text, strlen(text));
+    EXPECT("qRRCmd:7768656e", want); /* "when" */
+    r = xchg("qRRCmd:636865636b706f696e74:6d61696e2e676f3a35"); /* checkpoint main.go:5 */
+    pthread_mutex_lock(&lock);
+    CHECK(!strcmp(last_rr_name, "checkpoint") && !strcmp(last_rr_args, "main.go:5") &&
+              last_rr_tid == PID,
+          "Delve's form decoded: '%s' '%s' tid %d", last_rr_name, last_rr_args, (int)last_rr_tid);
+    pthread_mutex_unlock(&lock);
+    EXPECT("qRRCmd:7768656e:4", "E01");
+    EXPECT("qRRCmd:00", "E01");
 }
 
 static void test_hostio(void)
