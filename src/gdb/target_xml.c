@@ -4,13 +4,16 @@
 
 #include "gdb/registers.h"
 
-static const char *const feature_names[] = {
-    [GDB_FEAT_CORE] = "org.gnu.gdb.i386.core",
-    [GDB_FEAT_SSE] = "org.gnu.gdb.i386.sse",
-    [GDB_FEAT_LINUX] = "org.gnu.gdb.i386.linux",
-    [GDB_FEAT_SEGMENTS] = "org.gnu.gdb.i386.segments",
-    [GDB_FEAT_AVX] = "org.gnu.gdb.i386.avx",
-    [GDB_FEAT_AVX512] = "org.gnu.gdb.i386.avx512",
+/* Each feature's name, and the document target.xml includes it from. */
+static const struct {
+    const char *name, *file;
+} features[] = {
+    [GDB_FEAT_CORE] = {"org.gnu.gdb.i386.core", "64bit-core.xml"},
+    [GDB_FEAT_SSE] = {"org.gnu.gdb.i386.sse", "64bit-sse.xml"},
+    [GDB_FEAT_LINUX] = {"org.gnu.gdb.i386.linux", "64bit-linux.xml"},
+    [GDB_FEAT_SEGMENTS] = {"org.gnu.gdb.i386.segments", "64bit-segments.xml"},
+    [GDB_FEAT_AVX] = {"org.gnu.gdb.i386.avx", "64bit-avx.xml"},
+    [GDB_FEAT_AVX512] = {"org.gnu.gdb.i386.avx512", "64bit-avx512.xml"},
 };
 
 struct flag_bit {
@@ -74,15 +77,6 @@ static void add_types(struct strbuf *o, enum gdb_feature feat)
     }
 }
 
-static const char *const feature_files[] = {
-    [GDB_FEAT_CORE] = "64bit-core.xml",
-    [GDB_FEAT_SSE] = "64bit-sse.xml",
-    [GDB_FEAT_LINUX] = "64bit-linux.xml",
-    [GDB_FEAT_SEGMENTS] = "64bit-segments.xml",
-    [GDB_FEAT_AVX] = "64bit-avx.xml",
-    [GDB_FEAT_AVX512] = "64bit-avx512.xml",
-};
-
 void gdb_target_xml(struct strbuf *o, int level)
 {
     sb_adds(o, "<?xml version=\"1.0\"?>\n"
@@ -93,21 +87,21 @@ void gdb_target_xml(struct strbuf *o, int level)
     int n = gdb_reg_count(level);
     for (int i = 0; i < n; i++)
         if (i == 0 || gdb_reg_table[i].feature != gdb_reg_table[i - 1].feature)
-            sb_addf(o, "  <xi:include href=\"%s\"/>\n", feature_files[gdb_reg_table[i].feature]);
+            sb_addf(o, "  <xi:include href=\"%s\"/>\n", features[gdb_reg_table[i].feature].file);
     sb_adds(o, "</target>\n");
 }
 
 bool gdb_target_feature_xml(struct strbuf *o, int level, const char *annex)
 {
     int n = gdb_reg_count(level), i = 0;
-    while (i < n && strcmp(feature_files[gdb_reg_table[i].feature], annex))
+    while (i < n && strcmp(features[gdb_reg_table[i].feature].file, annex))
         i++;
     if (i == n)
         return false;
     enum gdb_feature feat = gdb_reg_table[i].feature;
     sb_addf(o, "<?xml version=\"1.0\"?>\n"
                "<!DOCTYPE feature SYSTEM \"gdb-target.dtd\">\n"
-               "<feature name=\"%s\">\n", feature_names[feat]);
+               "<feature name=\"%s\">\n", features[feat].name);
     add_types(o, feat);
     for (; i < n && gdb_reg_table[i].feature == feat; i++) {
         const struct gdb_reg_info *r = &gdb_reg_table[i];
