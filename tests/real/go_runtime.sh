@@ -1,5 +1,5 @@
 #!/bin/sh
-# A Go program: the runtime's threads (clone, futex, sigaltstack, tgkill),
+# Go programs: the runtime's threads (clone, futex, sigaltstack, tgkill),
 # goroutines handed between them, sysmon's SIGURG preempting loops that make
 # no calls, timers, a ticker and the garbage collector; the output depends
 # on which goroutine finished first.  Three recordings (two under --chaos)
@@ -100,4 +100,65 @@ for run in 1 2 3; do
     replay "go$run"
     echo "go$run: $(grep -c ' CPUID ' "$WORK/go$run/dump") cpuid, $(grep -c 'SIGNAL.*Urgent I/O' "$WORK/go$run/dump") SIGURG, $(grep -c ' CLONE ' "$WORK/go$run/dump") threads"
 done
-echo "3 recordings of a Go program replayed with identical output"
+
+# cgo: C threads (pthread_create from Go) beside goroutines, built plain
+# and with the race detector (its runtime maps terabytes of shadow).
+mkdir -p "$WORK/cgo"
+cat >"$WORK/cgo/main.go" <<'GO'
+package main
+
+/*
+#include <pthread.h>
+static int counter;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static void *worker(void *arg) {
+    for (int i = 0; i < 100000; i++) { pthread_mutex_lock(&mu); counter++; pthread_mutex_unlock(&mu); }
+    return arg;
+}
+static int run_c_threads(void) {
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++) pthread_create(&t[i], 0, worker, 0);
+    for (int i = 0; i < 3; i++) pthread_join(t[i], 0);
+    return counter;
+}
+*/
+import "C"
+
+import (
+	"fmt"
+	"sync"
+)
+
+func main() {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	mixed := 0
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for k := 0; k < 1000; k++ {
+				mu.Lock()
+				mixed = mixed*7 + i
+				mu.Unlock()
+			}
+		}(i)
+	}
+	c := C.run_c_threads()
+	wg.Wait()
+	fmt.Println("c threads", c, "goroutines", mixed)
+}
+GO
+printf 'module cgotest\n\ngo 1.19\n' >"$WORK/cgo/go.mod"
+for kind in cgo race; do
+    flags=
+    [ $kind = race ] && flags=-race
+    (cd "$WORK/cgo" && HOME=$WORK GOCACHE=$WORK/gocache GOPATH=$WORK/gopath GOFLAGS=-mod=mod \
+        go build $flags -o "$WORK/$kind.bin" .) >"$WORK/build.log" 2>&1 ||
+        { show "$WORK/build.log"; fail "cannot build the $kind program"; }
+    record "$kind" 0 --chaos "$WORK/$kind.bin"
+    grep -q '^c threads 300000 goroutines ' "$WORK/$kind/rec.out" ||
+        { show "$WORK/$kind/rec.out"; fail "$kind: the program printed something unexpected"; }
+    replay "$kind"
+done
+echo "3 recordings of a Go program, a cgo one and a -race one replayed with identical output"
