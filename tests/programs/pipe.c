@@ -15,8 +15,9 @@ static void child(int in, int out)
     char hdr[64];
     int len = snprintf(hdr, sizeof hdr, "got %zu bytes, pid %d\n", got, getpid());
     CHECK(write(out, hdr, (size_t)len) == len);
+    unsigned pid = (unsigned)getpid();
     for (size_t i = 0; i < BIG; i++)
-        buf[i] = (unsigned char)(i * 7 + (unsigned)getpid());
+        buf[i] = (unsigned char)(i * 7 + pid);
     for (size_t off = 0; off < BIG; off += (size_t)n)
         CHECK((n = write(out, buf + off, BIG - off)) > 0);
     _exit(0);
