@@ -48,7 +48,9 @@ static void print_position(const struct ev_position *p, const regs_t *at)
         for (uint32_t i = 0; i < p->nwords; i++) {
             uint64_t a = p->words[i].addr;
             uint64_t off = a - EV_WORD_FP;
-            if (EV_WORD_IS_FP(a) && off >= 32)
+            if (EV_WORD_IS_STACK(a))
+                printf(", stack %llu bytes hash", (unsigned long long)(a - EV_WORD_STACK));
+            else if (EV_WORD_IS_FP(a) && off >= 32)
                 printf(", %s%llu.%s", off < 160 ? "st" : "xmm",
                        (unsigned long long)(off - (off < 160 ? 32 : 160)) / 16,
                        off / 8 % 2 ? "high" : "low");
@@ -57,7 +59,7 @@ static void print_position(const struct ev_position *p, const regs_t *at)
             else
                 printf(", %s[0x%llx%s]", memory ? "" : "memory ", (unsigned long long)EV_WORD_ADDR(a),
                        a & EV_WORD_LOW ? ", low half" : a & EV_WORD_HIGH ? ", high half" : "");
-            memory = memory || !EV_WORD_IS_FP(a);
+            memory = memory || !EV_WORD_IS_SPECIAL(a);
             printf("=0x%llx", (unsigned long long)p->words[i].value);
         }
         printf("),");

@@ -58,7 +58,7 @@
 #define MAX_CANDIDATES 512          /* words that changed from moment 1 to 2 */
 #define FAR_RUN_NS 1000000ull       /* of the thread's CPU time between far moments */
 #define FAR_MOMENTS 4               /* three stretches */
-#define FAR_COUNTS_FIRST 5          /* of the POS_MAX_WORDS, at most, before the others */
+#define FAR_COUNTS_FIRST 5          /* of the POS_MEMORY_WORDS, at most, before the others */
 #define OUTER_RUN_NS 100000ull      /* ... for an inner loop's outer one */
 #define MAX_FAR_CANDIDATES 4096
 #define REPEAT_UNKNOWN 3            /* run_to_repeat: the registers did not come again */
@@ -480,7 +480,7 @@ static int run_far(struct rtask *t, int *fd, uint64_t rip, const regs_t *want, u
  * the stack first (registers, globals, the heap), then the stack's from
  * the outermost frame in.  An outer loop's state tells its rounds apart,
  * a recursion's slots come again on each way down (and rise by chance),
- * and only POS_MAX_WORDS are kept.  To be freed. */
+ * and only POS_MEMORY_WORDS are kept.  To be freed. */
 static int *outer_first(const struct snapshot *snap, const struct ev_word *cand, int n)
 {
     int *order = xmalloc((n + 1) * sizeof *order), no = 0;
@@ -512,7 +512,7 @@ static int outer_look(struct rtask *t, int *fd, uint64_t rip, struct snapshot *s
     struct ev_word *cand = xmalloc(MAX_FAR_CANDIDATES * sizeof *cand);
     int n = snapshot_diff(t->tid, snap, cand, MAX_FAR_CANDIDATES), *order = outer_first(snap, cand, n);
     uint32_t nw = 0;
-    for (int k = 0; k < n && nw < POS_MAX_WORDS; k++) {
+    for (int k = 0; k < n && nw < POS_MEMORY_WORDS; k++) {
         const struct ev_word *w = &cand[order[k]];
         uint64_t first;
         if (!snapshot_value(snap, w->addr, &first))
@@ -574,7 +574,7 @@ static struct ev_word anchor_word_over(uint64_t addr, const uint64_t *v, int k)
     return word_halves(addr, (uint32_t)changed, changed >> 32, v[k - 1]);
 }
 
-/* The far look's words (at most POS_MAX_WORDS into out, their values at
+/* The far look's words (at most POS_MEMORY_WORDS into out, their values at
  * the last moment), from those that changed over its moments (the first
  * in snap, the others in later), in this order:
  *  1. those that went one way and changed twice or more (counts of
@@ -628,7 +628,7 @@ static uint32_t far_words(const struct snapshot *snap, const struct moment *late
         /* rank: the number of changes (classes 1, 2) or the stretch of the
          * change (3), the highest first. */
         for (int rank = K - 1; rank >= 0; rank--)
-            for (int o = 0; o < n && nw < POS_MAX_WORDS; o++) {
+            for (int o = 0; o < n && nw < POS_MEMORY_WORDS; o++) {
                 int i = order[o];
                 bool counts = mono[i] && changes[i] >= 2, want;
                 switch (cls) {
@@ -773,6 +773,37 @@ static void look_end(struct rtask *t, int fd, uint64_t mask, struct snapshot *sn
     free(snap->bytes);
 }
 
+/* The most of a stack the anchor's hash covers: the frames nearest the
+ * stack pointer, where a recursion's ways down differ; more would reach
+ * into memory other threads' syscalls may write (a Go goroutine's stack
+ * is in the heap). */
+#define STACK_HASH_MAX (16 * 1024)
+
+/* t stands at its anchor: the hash of its stack (from rsp up, to the end
+ * of the mapping) in the slot after the words.  The registers and the
+ * words that changed over the look come again in a recursion on other
+ * ways down; its frames differ.  Not when another task finished a
+ * syscall meanwhile (replay writes what it wrote only later), nor in a
+ * signal handler: its signal frame holds a trap number that differs in
+ * replay. */
+static void add_stack_word(struct rtask *t)
+{
+    regs_t now;
+    char why[8];
+    size_t n = 0;
+    if (t->signal_frames || other_task_reports() || !regs_get_quiet(t->tid, &now) ||
+        !regs_match(&now, &t->anchor_regs, why, sizeof why))
+        return;
+    struct region *v = writable_regions(t->tid, now.rsp, &n);
+    uint64_t h;
+    if (n && now.rsp >= v[0].lo && now.rsp < v[0].hi) {
+        uint32_t len = v[0].hi - now.rsp > STACK_HASH_MAX ? STACK_HASH_MAX : v[0].hi - now.rsp;
+        if (position_stack_hash(t->tid, now.rsp, len, &h))
+            t->anchor_words[t->anchor_nwords++] = (struct ev_word){EV_WORD_STACK + len, h};
+    }
+    free(v);
+}
+
 int anchor_fingerprint(struct rtask *t, int held_sig, bool thorough, int *status)
 {
     long long start = debug_enabled ? now_us() : 0;
@@ -790,7 +821,7 @@ int anchor_fingerprint(struct rtask *t, int held_sig, bool thorough, int *status
     t->anchor_regs = at;
 
     int how = ANCHOR_AT_PEEK, hits = 0, rc;
-    bool far_used = false;
+    bool far_used = false, stands_there = true;
     struct snapshot snap = {0}, miss_snap = {0};
     struct ev_word cand[MAX_CANDIDATES];
     uint64_t now[MAX_CANDIDATES];
@@ -828,15 +859,15 @@ int anchor_fingerprint(struct rtask *t, int held_sig, bool thorough, int *status
     for (int i = 0; i < n; i++)
         if (!snapshot_value(&snap, cand[i].addr, &first[i]))
             first[i] = cand[i].value;
-    for (int i = 0; i < n && nw < POS_MAX_WORDS; i++)
+    for (int i = 0; i < n && nw < POS_MEMORY_WORDS; i++)
         if ((taken[i] = word_counts(&snap, &cand[i], now[i])))
             t->anchor_words[nw++] = anchor_word(cand[i].addr, first[i], cand[i].value, now[i]);
     counters = nw;
-    for (int i = 0; i < n && nw < POS_MAX_WORDS; i++)
+    for (int i = 0; i < n && nw < POS_MEMORY_WORDS; i++)
         if (!taken[i] && now[i] != cand[i].value)
             t->anchor_words[nw++] = anchor_word(cand[i].addr, first[i], cand[i].value, now[i]);
     again = nw;
-    for (int i = 0; i < n && nw < POS_MAX_WORDS && !busy; i++)
+    for (int i = 0; i < n && nw < POS_MEMORY_WORDS && !busy; i++)
         if (now[i] == cand[i].value)
             t->anchor_words[nw++] = anchor_word(cand[i].addr, first[i], cand[i].value, now[i]);
     t->anchor_nwords = nw;
@@ -854,6 +885,7 @@ int anchor_fingerprint(struct rtask *t, int held_sig, bool thorough, int *status
     } else {
         t->anchor_regs = m2; /* the same memory at moments 2 and 3: the first */
         t->anchor_base = base2;
+        stands_there = false; /* at moment 3, whose stack may differ */
     }
     how = ANCHOR_MOVED;
     goto out;
@@ -879,7 +911,7 @@ not_again:
         regs_get(t->tid, &now);
         int n = miss_snap.bytes ? snapshot_diff(t->tid, &miss_snap, cand, MAX_CANDIDATES) : 0;
         uint32_t nw = 0;
-        for (int i = 0; i < n && nw < POS_MAX_WORDS; i++) {
+        for (int i = 0; i < n && nw < POS_MEMORY_WORDS; i++) {
             uint64_t first;
             if (!snapshot_value(&miss_snap, cand[i].addr, &first))
                 first = cand[i].value;
@@ -924,6 +956,8 @@ not_again:
 out:
     if (rc == 2) /* the thread's clock stopped it, in other code */
         how = hits ? ANCHOR_LEFT : ANCHOR_NOT_MET;
+    if (how == ANCHOR_MOVED && t->anchored && stands_there)
+        add_stack_word(t);
     debug("anchor at 0x%llx: %d stops, %s%s, %u words, %zu pages compared, %lld us",
           (unsigned long long)at.rip, hits, far_used ? "far look, " : "",
           how == ANCHOR_MOVED      ? "moved"

@@ -89,6 +89,7 @@ static void resume(struct rtask *t, enum rtask_state st)
 {
     int sig = t->pending_sig;
     t->pending_sig = 0;
+    t->signal_frames += sig != 0;
     if (tracee_resume(PTRACE_SYSCALL, t->tid, sig) < 0 && errno != ESRCH)
         die_errno("cannot resume thread %d", t->tid);
     t->state = st;
@@ -227,6 +228,7 @@ void note_exec_path(struct rtask *t, const char *path)
 void record_exec(struct recorder *r, struct rtask *t)
 {
     struct ev_exec ex = {0};
+    t->signal_frames = 0; /* a new stack */
     regs_get(t->tid, &ex.regs);
     uint8_t *stack = read_initial_stack(t->tid, ex.regs.rsp, &ex.stack_len);
     ex.stack_addr = ex.regs.rsp;
@@ -449,6 +451,8 @@ static void handle_stop(struct recorder *r, pid_t tid, int status)
             return;
         user_run_end(t);
         record_syscall_entry(r, t);
+        if ((long long)t->entry_regs.orig_rax == SYS_rt_sigreturn && t->signal_frames)
+            t->signal_frames--;
         /* Only a syscall that may block lets another task run meanwhile:
          * one that cannot (kill, exit_group, ...) finishes first, so a
          * signal it sends never lands in the middle of another task's

@@ -38,6 +38,8 @@ struct rtask {
     pid_t tid, tgid;
     enum rtask_state state;
     int pending_sig;      /* delivered at the next resume */
+    int signal_frames;    /* signals delivered, less rt_sigreturns: while
+                             above 0 a signal frame may be on the stack */
     regs_t entry_regs;    /* at the current syscall's entry */
     int cancelled;        /* errno the recorder made this syscall fail with */
     bool exec_seen;       /* PTRACE_EVENT_EXEC during this syscall */

@@ -90,19 +90,30 @@ struct ev_word {
 };
 #define EV_WORD_FP 0x8000000000000000ull
 #define EV_WORD_IS_FP(addr) ((uint64_t)(addr) - EV_WORD_FP < 512)
+/* An addr from EV_WORD_STACK on names the thread's stack instead: the
+ * addr - EV_WORD_STACK bytes from its rsp up, whose value is the first 8
+ * bytes of their BLAKE2b (the frames of a recursion, which tell one way
+ * down from another when registers and the other words come again). */
+#define EV_WORD_STACK 0x8000000000010000ull
+#define EV_WORD_IS_STACK(addr) ((uint64_t)(addr) - EV_WORD_STACK < (1ull << 24))
+/* Not an address of memory: a floating-point register word or the stack hash. */
+#define EV_WORD_IS_SPECIAL(addr) ((uint64_t)(addr) >= EV_WORD_FP)
 /* A memory word's addr is 8-byte aligned; bit 0 set: only its low 4 bytes
  * are compared, bit 1: only its high 4 (the other half may be stale, an
  * `int` written into an 8-byte stack slot).  value holds those bytes. */
 #define EV_WORD_LOW 1ull
 #define EV_WORD_HIGH 2ull
-#define EV_WORD_ADDR(addr) (EV_WORD_IS_FP(addr) ? (uint64_t)(addr) : (uint64_t)(addr) & ~7ull)
+#define EV_WORD_ADDR(addr) (EV_WORD_IS_SPECIAL(addr) ? (uint64_t)(addr) : (uint64_t)(addr) & ~7ull)
 #define EV_WORD_MASK(addr)                                                 \
-    (EV_WORD_IS_FP(addr) ? ~0ull                                           \
+    (EV_WORD_IS_SPECIAL(addr) ? ~0ull                                      \
      : (addr) & EV_WORD_LOW ? 0xffffffffull                                \
      : (addr) & EV_WORD_HIGH ? 0xffffffff00000000ull                       \
                              : ~0ull)
 
-#define POS_MAX_WORDS 8
+#define POS_MAX_WORDS 9
+/* An anchor's words of memory and floating-point registers: the slot
+ * after them is for its stack's hash. */
+#define POS_MEMORY_WORDS 8
 
 /* Where in a run of user code (between two stops) something happened:
  * from the resume (or, if anchored, from the first execution of

@@ -192,6 +192,8 @@ static void build(struct code *c, uint64_t page, struct jump_search *js, const r
     misses[nm++] = jne_later(c);
     for (uint32_t i = 0; i < n; i++) {
         uint64_t a = words[i].addr, off = a - EV_WORD_FP;
+        if (EV_WORD_IS_STACK(a))
+            continue; /* a hash: the tracer checks it at the trap */
         if (EV_WORD_IS_FP(a) && off < 160) {
             /* x87 (and the rest of the FXSAVE area): fxsave64 S_FXSAVE,
              * then mov S_FXSAVE+off,%rax */
@@ -504,7 +506,7 @@ bool jump_search_begin(struct jump_search *js, pid_t tid, uint64_t insn, int las
     js->insn = insn;
     uint64_t site;
     unsigned cc;
-    if (!insn || n > 8 || !plan(tid, want->rip, js, &site, &cc) ||
+    if (!insn || n > POS_MAX_WORDS || !plan(tid, want->rip, js, &site, &cc) ||
         tracee_read(tid, js->addr, js->orig, js->len) != js->len ||
         (js->hop && tracee_read(tid, js->hop, js->hop_orig, js->hop_len) != js->hop_len))
         return false;
