@@ -137,7 +137,7 @@ static void dump_event(const struct event *ev, uint64_t *args)
         break;
     case EV_CPUID: {
         const struct ev_cpuid *c = &ev->u.cpuid;
-        printf(" leaf=0x%x subleaf=0x%x eax=0x%x ebx=0x%x ecx=0x%x edx=0x%x ip=0x%llx",
+        printf(" in eax=0x%x ecx=0x%x out eax=0x%x ebx=0x%x ecx=0x%x edx=0x%x ip=0x%llx",
                (unsigned)c->regs.rax, (unsigned)c->regs.rcx, c->eax, c->ebx, c->ecx, c->edx,
                (unsigned long long)c->regs.rip);
         break;

@@ -96,7 +96,7 @@ for run in 1 2 3; do
     grep -q '^finished in order \[.*\] kept 6 ticked true collected true$' "$WORK/go$run/rec.out" ||
         { show "$WORK/go$run/rec.out"; fail "go$run: the program printed something unexpected"; }
     "$REWIND" dump "$WORK/go$run/trace" >"$WORK/go$run/dump" || fail "go$run: dump failed"
-    grep -q ' CPUID .*leaf=0x1 ' "$WORK/go$run/dump" || fail "go$run: no cpuid of leaf 1 was recorded"
+    grep -q ' CPUID .* in eax=0x1 ' "$WORK/go$run/dump" || fail "go$run: no cpuid of leaf 1 was recorded"
     replay "go$run"
     echo "go$run: $(grep -c ' CPUID ' "$WORK/go$run/dump") cpuid, $(grep -c 'SIGNAL.*Urgent I/O' "$WORK/go$run/dump") SIGURG, $(grep -c ' CLONE ' "$WORK/go$run/dump") threads"
 done
