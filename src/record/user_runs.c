@@ -252,21 +252,21 @@ static bool hot_counted(const struct rtask *t)
     return false;
 }
 
-/* A SIGSTOP the program sent itself (raise, kill): ours, sent while it was
- * pending, was merged into it, since a pending standard signal is not
- * queued twice. */
-static bool sent_by_program(struct rtask *t)
-{
-    siginfo_t si;
-    return ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
-           (si.si_code == SI_USER || si.si_code == SI_TKILL) && si.si_pid != getpid();
-}
+enum { SENT_BY_KERNEL, SENT_BY_PROGRAM, SENT_BY_RECORDER };
 
-static bool sent_by_recorder(struct rtask *t)
+/* Who sent t's SIGSTOP: a process (raise, kill) other than the recorder is
+ * the program (ours, sent while the program's was pending, was merged into
+ * it: a pending standard signal is not queued twice); the kernel sends the
+ * CPU clock's. */
+static int stop_sender(struct rtask *t)
 {
     siginfo_t si;
-    return ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 && si.si_code == SI_TKILL &&
-           si.si_pid == getpid();
+    if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 ||
+        (si.si_code != SI_USER && si.si_code != SI_TKILL))
+        return SENT_BY_KERNEL;
+    if (si.si_pid != getpid())
+        return SENT_BY_PROGRAM;
+    return si.si_code == SI_TKILL ? SENT_BY_RECORDER : SENT_BY_KERNEL;
 }
 
 enum { PROBE_LOOP, PROBE_NO_LOOP, PROBE_ELSEWHERE };
@@ -512,7 +512,8 @@ static int spins(struct rtask *t, regs_t *now, int *status)
 
 int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
 {
-    if (sent_by_program(t)) {
+    int sender = stop_sender(t);
+    if (sender == SENT_BY_PROGRAM) {
         t->stop_sent = 0;
         return STOPPED_FOREIGN;
     }
@@ -524,7 +525,7 @@ int user_run_sigstop(struct recorder *r, struct rtask *t, int *status)
     /* Ours, though none is expected: taken for an earlier one (likely
      * the CPU clock's, which had stopped the thread, unreaped, when this
      * one was sent).  The program must not see it. */
-    bool stray = !intent && sent_by_recorder(t);
+    bool stray = !intent && sender == SENT_BY_RECORDER;
     if (!intent && !stray)
         return STOPPED_FOREIGN;
     if (stray)

@@ -41,10 +41,7 @@ for run in 1 2 3 4; do
     wait $rec || { show "$WORK/rec$run.err"; fail "run $run: the recorder failed"; }
     grep -q '^x [0-9a-f]*, signals at rounds [0-9]* [0-9]* [0-9]*$' "$WORK/rec$run.out" ||
         { show "$WORK/rec$run.out"; fail "run $run: the program printed something unexpected"; }
-    timeout -s KILL "$STEP_TIMEOUT" "$REWIND" replay -a "$WORK/t$run" >"$WORK/rep$run.out" 2>"$WORK/rep$run.err" ||
-        { show "$WORK/rep$run.err"; fail "run $run: the trace does not replay"; }
-    cmp -s "$WORK/rec$run.out" "$WORK/rep$run.out" ||
-        { show "$WORK/rep$run.out"; fail "run $run: replay output differs"; }
+    replay_run "$run"
     "$REWIND" dump "$WORK/t$run" | grep -q 'SIGNAL.*User defined signal 1.*in-code' ||
         fail "run $run: no signal was recorded in the loop"
     echo "run $run: $(cat "$WORK/rec$run.out")"

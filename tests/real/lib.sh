@@ -5,6 +5,7 @@
 #   record NAME EXPECTED-STATUS COMMAND ARGS...   # trace + output under $WORK/NAME
 #   replay NAME [TRACE]                           # exit 0 and same stdout/stderr
 #                                                 # (TRACE: the trace moved elsewhere)
+#   replay_run N                                  # $WORK/tN replays with recN.out's stdout
 #   fail "why"                                    # prints FAIL: why, exits 1
 #   debug_registers                               # whether they work here
 #   skipped "what, why"                           # prints SKIP: ..., exits 77
@@ -67,6 +68,16 @@ wait_pid() {
         sleep 0.1
     done
     cat "$1"
+}
+
+# replay_run N: replays $WORK/tN, which must exit 0 and print on stdout
+# what the recording printed in $WORK/recN.out (for scripts that record
+# in the background, beside a sender of signals).
+replay_run() {
+    timeout -s KILL "$STEP_TIMEOUT" "$REWIND" replay -a "$WORK/t$1" >"$WORK/rep$1.out" 2>"$WORK/rep$1.err" ||
+        { show "$WORK/rep$1.err"; fail "run $1: the trace does not replay"; }
+    cmp -s "$WORK/rec$1.out" "$WORK/rep$1.out" ||
+        { show "$WORK/rep$1.out"; fail "run $1: replay output differs"; }
 }
 
 need() {

@@ -69,10 +69,7 @@ for run in 1 2 3; do
     wait $rec || { show "$WORK/rec$run.err"; fail "run $run: the recorder failed"; }
     grep -q '^total 801, signals came$' "$WORK/rec$run.out" ||
         { show "$WORK/rec$run.out"; fail "run $run: the program printed something unexpected"; }
-    timeout -s KILL "$STEP_TIMEOUT" "$REWIND" replay -a "$WORK/t$run" >"$WORK/rep$run.out" 2>"$WORK/rep$run.err" ||
-        { show "$WORK/rep$run.err"; fail "run $run: the trace does not replay"; }
-    cmp -s "$WORK/rec$run.out" "$WORK/rep$run.out" ||
-        { show "$WORK/rep$run.out"; fail "run $run: replay output differs"; }
+    replay_run "$run"
     n=$("$REWIND" dump "$WORK/t$run" | grep -c 'SIGNAL.*before-undone-syscall')
     echo "run $run: $n signals before an undone syscall, replayed identically"
     undone=$((undone + n))
